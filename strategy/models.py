@@ -1,0 +1,280 @@
+"""Strategy-level records: the source report, strategies and corporate priorities.
+
+Every record seeded from the Cabinet report cites it through :class:`Cited`:
+the source document and the paragraph the words come from.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+
+class SourceDocumentManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceDocument(models.Model):
+    """A published document the plan's records are taken from, e.g. a Cabinet report."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField("subject", max_length=200)
+    meeting = models.CharField(max_length=100, help_text="For example, Cabinet.")
+    meeting_date = models.DateField()
+    responsible_officer_role = models.CharField(max_length=200, blank=True)
+    portfolio = models.CharField(
+        "portfolio holder", max_length=200, blank=True, help_text="The portfolio holder's role."
+    )
+    key_decision = models.BooleanField(default=False)
+    exempt = models.BooleanField(default=False)
+    subject_to_call_in = models.BooleanField(default=False)
+    enclosures = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    reason_for_recommendations = models.TextField(blank=True)
+    decision = models.TextField(
+        blank=True,
+        help_text="What the meeting decided, from its minutes. Blank until recorded.",
+    )
+
+    objects = SourceDocumentManager()
+
+    class Meta:
+        ordering = ["-meeting_date"]
+
+    def __str__(self):
+        return f"{self.meeting} report, {self.meeting_date:%-d %B %Y}: {self.title}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Cited(models.Model):
+    """Abstract base: where a record's words come from.
+
+    Records seeded from a report cite it and its paragraph; records people add
+    later through the product have no source document.
+    """
+
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The document this record is taken from, if any.",
+    )
+    paragraph = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The paragraph(s) of the source document, for example 2.3.2.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def citation(self):
+        """A short human citation such as 'Cabinet report, 14 March 2013, paragraph 2.3.2'."""
+        if not self.source_id:
+            return ""
+        where = f"{self.source.meeting} report, {self.source.meeting_date:%-d %B %Y}"
+        if not self.paragraph:
+            return where
+        word = "paragraphs" if any(c in self.paragraph for c in ",;–-") else "paragraph"
+        if self.paragraph[0].isalpha():  # "header", "section 6"
+            return f"{where}, {self.paragraph}"
+        return f"{where}, {word} {self.paragraph}"
+
+
+class RecommendationManager(models.Manager):
+    def get_by_natural_key(self, source_slug, number):
+        return self.get(source__slug=source_slug, number=number)
+
+
+class Recommendation(Cited):
+    """A recommendation a source document put to its meeting."""
+
+    # A recommendation always belongs to its document: override Cited's optional link.
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = RecommendationManager()
+
+    class Meta:
+        ordering = ["source", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "number"],
+                name="recommendation_unique_number_per_document",
+                violation_error_message="This document already has a recommendation with that number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Recommendation {self.number}: {self.text}"
+
+    def natural_key(self):
+        return (*self.source.natural_key(), self.number)
+
+    natural_key.dependencies = ["strategy.sourcedocument"]
+
+
+class CorporatePriorityManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class CorporatePriority(Cited):
+    """One of the council's corporate priorities that the strategy supports."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200, unique=True)
+
+    objects = CorporatePriorityManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "corporate priorities"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class StrategyQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(status=Strategy.Status.CURRENT)
+
+
+class StrategyManager(models.Manager.from_queryset(StrategyQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Strategy(Cited):
+    """A strategy or plan for the council's work with the Third Sector.
+
+    The report describes three: the 2010 Third Sector Strategy, the 2011
+    Third Sector Investment Plan and the 2013 Third Sector Strategy.
+    """
+
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", "Strategy"
+        INVESTMENT_PLAN = "investment_plan", "Investment plan"
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        SUPERSEDED = "superseded", "Superseded"
+
+    class Adoption(models.TextChoices):
+        ADOPTED = "adopted", "Adopted"
+        NOTED = "noted", "Noted"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STRATEGY)
+    vision = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True, help_text="What the strategy sets out, in its words.")
+    developed_by = models.CharField(max_length=300, blank=True)
+    plan_years = models.PositiveSmallIntegerField(
+        "length of action plan (years)", null=True, blank=True
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    adoption = models.CharField(
+        "adopted or noted", max_length=10, choices=Adoption.choices, blank=True
+    )
+    adopted_by = models.CharField("adopted or noted by", max_length=100, blank=True)
+    adopted_on = models.DateField("adopted or noted on", null=True, blank=True)
+    adopted_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the date is known: the report gives some dates as a month only.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CURRENT)
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by"
+    )
+    stated_theme_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many themes the source says the strategy has, where it says so.",
+    )
+    corporate_priorities = models.ManyToManyField(
+        CorporatePriority, blank=True, related_name="strategies"
+    )
+
+    objects = StrategyManager()
+
+    class Meta:
+        ordering = ["-adopted_on", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="strategy_period_ends_after_it_starts",
+                violation_error_message="The period must end after it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return f"{reverse('plan')}#strategy-{self.slug}"
+
+    @property
+    def adopted_on_display(self):
+        """The adoption date to the precision the source gives it."""
+        if not self.adopted_on:
+            return ""
+        fmt = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}[self.adopted_on_precision]
+        return self.adopted_on.strftime(fmt)
+
+
+class StrategyElementManager(models.Manager):
+    def get_by_natural_key(self, strategy_slug, number):
+        return self.get(strategy__slug=strategy_slug, number=number)
+
+
+class StrategyElement(Cited):
+    """A numbered element of a strategic framework, such as the 2011 Investment Plan's three."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="elements")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = StrategyElementManager()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"],
+                name="strategyelement_unique_number_per_strategy",
+                violation_error_message="This strategy already has an element with that number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.strategy}: element {self.number}"
+
+    def natural_key(self):
+        return (*self.strategy.natural_key(), self.number)
+
+    natural_key.dependencies = ["strategy.strategy"]
