@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.models import Partner
-from strategy.models import CorporatePriority, Cited
+from strategy.models import Cited, CorporatePriority
 from themes.models import Theme
 
 from .status import Status
@@ -100,7 +100,9 @@ class StrategyAction(TrackedAction):
 class SubPointManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(strategy_slug, theme_number, reference),
+            action=StrategyAction.objects.get_by_natural_key(
+                strategy_slug, theme_number, reference
+            ),
             position=position,
         )
 
@@ -137,7 +139,9 @@ class SubPoint(Cited):
 class ActionPartnerManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, partner_slug):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(strategy_slug, theme_number, reference),
+            action=StrategyAction.objects.get_by_natural_key(
+                strategy_slug, theme_number, reference
+            ),
             partner__slug=partner_slug,
         )
 
@@ -190,7 +194,9 @@ class ActionPartner(Cited):
 class ActionPriorityManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, priority_number):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(strategy_slug, theme_number, reference),
+            action=StrategyAction.objects.get_by_natural_key(
+                strategy_slug, theme_number, reference
+            ),
             priority__number=priority_number,
         )
 
@@ -227,7 +233,9 @@ class ActionPriority(Cited):
 class ExistingActivityManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(strategy_slug, theme_number, reference),
+            action=StrategyAction.objects.get_by_natural_key(
+                strategy_slug, theme_number, reference
+            ),
             position=position,
         )
 
@@ -308,12 +316,16 @@ class CouncilAction(TrackedAction):
             models.UniqueConstraint(
                 fields=["strategy_action", "position"],
                 name="councilaction_unique_position_per_action",
-                violation_error_message="This strategy action already has a council action at that position.",
+                violation_error_message=(
+                    "This strategy action already has a council action at that position."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["strategy_action", "reference"],
                 name="councilaction_unique_reference_per_action",
-                violation_error_message="This strategy action already has a council action with that reference.",
+                violation_error_message=(
+                    "This strategy action already has a council action with that reference."
+                ),
             ),
         ]
 

@@ -108,7 +108,9 @@ class Recommendation(Cited):
             models.UniqueConstraint(
                 fields=["source", "number"],
                 name="recommendation_unique_number_per_document",
-                violation_error_message="This document already has a recommendation with that number.",
+                violation_error_message=(
+                    "This document already has a recommendation with that number."
+                ),
             )
         ]
 
@@ -232,11 +234,11 @@ class Strategy(Cited):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return f"{reverse('plan')}#strategy-{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def adopted_on_display(self):

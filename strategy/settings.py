@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # Missing file is fine: the environment wins.
+# An optional .env file (ENV_FILE names another); the environment wins over it.
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
 
 # --- Core -------------------------------------------------------------------
 # Secure by default: DEBUG is off unless the environment turns it on
@@ -27,9 +28,7 @@ if DEBUG:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if not SECRET_KEY:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set in the environment when DEBUG is off."
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -40,6 +39,7 @@ ROOT_URLCONF = "strategy.urls"
 WSGI_APPLICATION = "strategy.wsgi.application"
 ASGI_APPLICATION = "strategy.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [

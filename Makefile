@@ -1,0 +1,68 @@
+# Two commands: `make run` serves the app on SQLite with the report loaded;
+# `make test` sets up and runs the whole suite. Both are safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development defaults; the environment (or .env) can override them.
+export DEBUG ?= true
+
+.PHONY: run test setup css lint migrate seed clean help
+
+help:
+	@echo "make run   - set up, load the Cabinet report, create the demo admin, serve on http://$(HOST):$(PORT)"
+	@echo "make test  - set up with the dev extra, lint, check migrations, run the test suite"
+	@echo "make clean - remove the virtualenv, node_modules, built CSS and the SQLite database"
+
+# --- set-up -----------------------------------------------------------------
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+static/dist/css/app.css: node_modules/.package-lock.json $(wildcard static/scss/*.scss)
+	npm run build
+
+css: static/dist/css/app.css
+
+setup: $(VENV)/.installed css
+
+# --- run ----------------------------------------------------------------------
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) load_cabinet_report
+	$(MANAGE) create_demo_accounts
+
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)/ - sign in as 'admin' (password: \$$DEMO_PASSWORD or harrow-demo-2013)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# --- test ---------------------------------------------------------------------
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-dev css lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3

@@ -1,0 +1,122 @@
+"""Who may do what: the one place the product's access rules live.
+
+Views, templates and tests all call these functions. Views fetch objects
+through the helpers at the bottom, which apply them: a record the person may
+not see is a 404, a change they may not make is a 403.
+
+Everyone with a role may read the whole plan, so a change refused on a record
+the person can read is a 403 (a 404 would hide nothing).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from .roles import Role
+
+if TYPE_CHECKING:
+    from actions.models import CouncilAction, StrategyAction
+
+    from .models import User
+
+
+def roles(user) -> frozenset[str]:
+    """The roles a person holds, read once per request and kept on the user object."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR}
+        user._role_cache = cached
+    return cached
+
+
+def has_role(user, *wanted: Role) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def is_administrator(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR)
+
+
+def is_forum_coordinator(user) -> bool:
+    return has_role(user, Role.FORUM_COORDINATOR)
+
+
+def can_read_plan(user) -> bool:
+    """Every role reads the whole plan; a signed-in person without a role reads nothing."""
+    return bool(roles(user))
+
+
+def can_update_action(user: User, action: StrategyAction) -> bool:
+    """Post progress on a strategy action: its responsible partners, coordinators, admins."""
+    if has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR):
+        return True
+    if not has_role(user, Role.FORUM_MEMBER) or user.organisation_id is None:
+        return False
+    return user.organisation_id in responsible_partner_ids(action)
+
+
+def can_record_council_input(user: User, council_action: CouncilAction) -> bool:
+    """Record the council's input: officers of the responsible unit or a unit above it."""
+    if is_administrator(user):
+        return True
+    if not has_role(user, Role.COUNCIL_OFFICER) or user.organisation_id is None:
+        return False
+    return council_action.responsible_unit_id in units_answered_for(user)
+
+
+def can_manage_rounds(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
+
+
+def can_read_dashboard(user) -> bool:
+    return can_read_plan(user)
+
+
+def responsible_partner_ids(action: StrategyAction) -> set[int]:
+    """Ids of the partners responsible for an action, using prefetched rows when present."""
+    cache = getattr(action, "_prefetched_objects_cache", {})
+    if "responsible_partners" in cache:
+        return {link.partner_id for link in cache["responsible_partners"]}
+    return set(action.responsible_partners.values_list("partner_id", flat=True))
+
+
+def units_answered_for(user: User) -> frozenset[int]:
+    """The officer's council unit and every unit below it, computed once per request."""
+    cached = getattr(user, "_units_cache", None)
+    if cached is None:
+        from .models import Partner
+
+        cached = frozenset(Partner.objects.unit_and_descendant_ids(user.organisation_id))
+        user._units_cache = cached
+    return cached
+
+
+# --- Fetching objects for a request ---------------------------------------------
+
+
+def require_read_plan(user) -> None:
+    if not can_read_plan(user):
+        raise PermissionDenied("You have not been given a role in this service yet.")
+
+
+def check_can_update_action(user, action: StrategyAction) -> None:
+    if not can_update_action(user, action):
+        raise PermissionDenied("Only the organisations responsible for this action can update it.")
+
+
+def check_can_record_council_input(user, council_action: CouncilAction) -> None:
+    if not can_record_council_input(user, council_action):
+        raise PermissionDenied(
+            "Only officers of the council unit responsible for this action can record input."
+        )
+
+
+def check_can_manage_rounds(user) -> None:
+    if not can_manage_rounds(user):
+        raise PermissionDenied("Only the Forum coordinator can manage monitoring rounds.")

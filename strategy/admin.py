@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import CorporatePriority, Recommendation, SourceDocument, Strategy, StrategyElement
+
+CITATION_FIELDS = ("source", "paragraph")
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    fields = ("number", "text", "paragraph")
+    extra = 0
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ("title", "meeting", "meeting_date", "responsible_officer_role", "key_decision")
+    list_filter = ("meeting", "key_decision", "subject_to_call_in")
+    search_fields = ("title", "summary", "responsible_officer_role", "portfolio")
+    date_hierarchy = "meeting_date"
+    prepopulated_fields = {"slug": ("meeting", "title")}
+    inlines = [RecommendationInline]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ("number", "text", "source", "paragraph")
+    list_filter = ("source",)
+    search_fields = ("text",)
+    list_select_related = ("source",)
+
+
+@admin.register(CorporatePriority)
+class CorporatePriorityAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "paragraph")
+    search_fields = ("title",)
+    list_select_related = ("source",)
+
+
+class StrategyElementInline(admin.TabularInline):
+    model = StrategyElement
+    fields = ("number", "text", *CITATION_FIELDS)
+    extra = 0
+
+
+@admin.register(Strategy)
+class StrategyAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "status", "vision", "adopted_on_display", "paragraph")
+    list_filter = ("kind", "status", "adoption")
+    search_fields = ("title", "vision", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("corporate_priorities",)
+    list_select_related = ("source",)
+    inlines = [StrategyElementInline]
+
+    @admin.display(description="adopted or noted", ordering="adopted_on")
+    def adopted_on_display(self, obj):
+        return obj.adopted_on_display
+
+
+@admin.register(StrategyElement)
+class StrategyElementAdmin(admin.ModelAdmin):
+    list_display = ("strategy", "number", "text", "paragraph")
+    list_filter = ("strategy",)
+    search_fields = ("text",)
+    list_select_related = ("strategy",)

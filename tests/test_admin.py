@@ -1,0 +1,64 @@
+"""The Django admin shows the whole action plan to an administrator."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from actions.models import StrategyAction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_with_report(report, admin_client):
+    return admin_client
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label_lower)
+def test_every_model_has_a_changelist_listing_its_records(model, admin_client_with_report):
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    response = admin_client_with_report.get(url)
+    assert response.status_code == 200
+    count = model.objects.count()
+    name = opts.verbose_name if count == 1 else opts.verbose_name_plural
+    assert f"{count} {name}" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label_lower)
+def test_every_model_can_be_added_in_the_admin(model, admin_client_with_report):
+    opts = model._meta
+    response = admin_client_with_report.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    )
+    assert response.status_code == 200
+    assert f"Add {opts.verbose_name}" in response.content.decode()
+
+
+def test_strategy_action_page_has_inlines_for_sub_points_partners_and_council_actions(
+    admin_client_with_report,
+):
+    action = StrategyAction.objects.get(reference="T2.1")
+    response = admin_client_with_report.get(
+        reverse("admin:actions_strategyaction_change", args=[action.pk])
+    )
+    page = response.content.decode()
+    assert "A means of identifying and responding to service gaps and emerging need" in page
+    assert "Third Sector Forum" in page  # responsible partner inline
+    assert "Service Level Agreement (SLA) requirements are reviewed" in page  # council action
+    assert "Let&#x27;s Talk campaign" in page  # existing activity
+
+
+def test_changelist_search_finds_an_action_by_its_words(admin_client_with_report):
+    response = admin_client_with_report.get(
+        reverse("admin:actions_strategyaction_changelist"), {"q": "media campaign"}
+    )
+    page = response.content.decode()
+    assert "1 strategy action" in page
+    assert "T1.1" in page
+
+
+def test_people_who_are_not_staff_cannot_open_the_admin(user_client):
+    response = user_client.get(reverse("admin:actions_strategyaction_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
