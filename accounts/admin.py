@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from . import services
+from .forms import InviteForm
 from .models import Partner, User
 
 
@@ -31,19 +33,27 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
+    add_form = InviteForm
     add_fieldsets = (
         (
             None,
             {
-                "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "full_name",
-                    "email",
-                    "organisation",
-                    "password1",
-                    "password2",
+                "fields": ("full_name", "email", "username", "organisation", "role"),
+                "description": (
+                    "The person will get an email with a link to set their own password."
                 ),
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        services.invite_user(
+            user=obj, role=form.cleaned_data["role"], base_url=request.build_absolute_uri("/")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if change:  # The invitation already set the new person's role.
+            super().save_related(request, form, formsets, change)

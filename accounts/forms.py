@@ -1,31 +1,106 @@
-"""Forms for signing in, in the GOV.UK style."""
+"""Forms for people and their accounts, in the GOV.UK style."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Fixed, Layout
-from crispy_forms_gds.layout import Field as GdsField
-from django.contrib.auth.forms import AuthenticationForm
+from crispy_forms_gds.layout import Button, Field, Fixed, Layout
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from .models import Partner, User
+from .roles import Role
+from .services import validate_role_organisation
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form with GOV.UK labels and layout."""
+class GdsFormMixin:
+    """Render with crispy-forms-gds; the page template writes the <form> and CSRF token."""
 
+    submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # GOV.UK advises against moving focus on page load.
+            field.widget.attrs.pop("autofocus", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
+
+
+class LoginForm(GdsFormMixin, auth_forms.AuthenticationForm):
+    """Sign in with an email address or a username."""
+
+    submit_label = "Sign in"
     error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": "This account is inactive.",
+        "invalid_login": (
+            "Enter a correct email address or username and password. "
+            "The password is case-sensitive."
+        ),
+        "inactive": "This account has been switched off. Ask an administrator.",
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username"
-        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["username"].label = "Email address or username"
+        self.fields["username"].error_messages["required"] = "Enter your email address or username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # The template writes the <form>, with `next`.
-        self.helper.disable_csrf = True  # ...and its CSRF token.
-        # GOV.UK advises against moving focus on page load.
-        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper.layout = Layout(
-            GdsField.text("username", field_width=Fixed.TWENTY),
-            GdsField.text("password", field_width=Fixed.TWENTY),
-            Button("submit", "Sign in"),
+            Field.text("username", field_width=Fixed.TWENTY),
+            Field.text("password", field_width=Fixed.TWENTY),
+            Button("submit", self.submit_label),
         )
+
+
+class PasswordChangeForm(GdsFormMixin, auth_forms.PasswordChangeForm):
+    submit_label = "Change password"
+
+
+class PasswordResetForm(GdsFormMixin, auth_forms.PasswordResetForm):
+    submit_label = "Send reset link"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+    def get_users(self, email):
+        # Invited people who have not yet set a password may ask for a new link too.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class SetPasswordForm(GdsFormMixin, auth_forms.SetPasswordForm):
+    submit_label = "Save password"
+
+
+class InviteForm(forms.ModelForm):
+    """Add a person: their details, organisation and role. They set their own password."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "username", "organisation"]
+        help_texts = {"username": "Optional: made from the email address when left blank."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].required = False
+        self.fields["email"].required = True
+        self.fields["organisation"].queryset = Partner.objects.active()
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role:
+            try:
+                validate_role_organisation(role=role, organisation=cleaned.get("organisation"))
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Someone already uses this email address.")
+        return email

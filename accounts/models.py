@@ -15,6 +15,21 @@ class PartnerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def unit_and_descendant_ids(self, unit_id: int | None) -> set[int]:
+        """The unit and every organisation below it, in one query (the tree is small)."""
+        if unit_id is None:
+            return set()
+        children: dict[int, list[int]] = {}
+        for pk, parent_id in self.filter(parent__isnull=False).values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, todo = set(), [unit_id]
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.add(pk)
+                todo.extend(children.get(pk, []))
+        return found
+
 
 class PartnerManager(models.Manager.from_queryset(PartnerQuerySet)):
     def get_by_natural_key(self, slug):

@@ -74,6 +74,13 @@ def can_manage_rounds(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
 
 
+def has_own_list(user) -> bool:
+    """Forum members and officers land on the list of what they answer for; others on the plan."""
+    return has_role(user, Role.FORUM_MEMBER, Role.COUNCIL_OFFICER) and not has_role(
+        user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR, Role.CABINET_MEMBER
+    )
+
+
 def can_read_dashboard(user) -> bool:
     return can_read_plan(user)
 

@@ -39,3 +39,28 @@ def plan_strategies() -> QuerySet[Strategy]:
         )
         .order_by("status", "-adopted_on")
     )
+
+
+def strategy_actions_for_partner(partner_id: int | None) -> QuerySet[StrategyAction]:
+    """The strategy actions an organisation is responsible for, lead or supporting."""
+    return (
+        StrategyAction.objects.filter(responsible_partners__partner_id=partner_id)
+        .select_related("theme__strategy")
+        .prefetch_related(
+            Prefetch(
+                "responsible_partners",
+                queryset=ActionPartner.objects.select_related("partner"),
+            )
+        )
+        .distinct()
+        .order_by("theme__strategy__slug", "theme__number", "position")
+    )
+
+
+def council_actions_for_units(unit_ids) -> QuerySet[CouncilAction]:
+    """The proposed council actions that the given council units answer for."""
+    return (
+        CouncilAction.objects.filter(responsible_unit_id__in=list(unit_ids))
+        .select_related("strategy_action__theme__strategy", "responsible_unit")
+        .order_by("strategy_action__theme__number", "strategy_action__position", "position")
+    )

@@ -5,6 +5,7 @@ one ``environ.Env()`` (and an optional ``.env`` file beside ``manage.py``).
 ``.env.example`` documents each variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,7 +44,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "strategy.admin_apps.TrackerAdminConfig",  # Django's admin, behind the product's own sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
+    "axes",
     # Project apps
     "strategy",
     "accounts",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    # Axes last: it turns a throttled sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -81,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "strategy.context_processors.service",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -109,8 +115,36 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plan"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so a throttled sign-in never reaches the password check.
+    "axes.backends.AxesStandaloneBackend",
+    # Email address or username; administrators hold every permission.
+    "accounts.backends.TrackerBackend",
+]
+
+# Failed sign-ins are throttled per username *and* address together, with a
+# cool-off (never a permanent lock-out): 5 failures lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.backends.throttle_key"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # We log sign-ins ourselves, without passwords (accounts.signals).
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and in any case
+# SESSION_MAX_HOURS after signing in (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_SAVE_EVERY_REQUEST = True  # Each request pushes the idle deadline back.
+SESSION_MAX_AGE = 3600 * env.int("SESSION_MAX_HOURS", default=10)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+
+# Links in emails sent outside a request (invitations from the command line).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation or reset link lasts three days
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,9 +1,17 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures, including one person per role ("personas")."""
 
 import pytest
 from django.core.management import call_command
 
-from tests.factories import UserFactory
+from accounts.roles import Role
+from tests.factories import (
+    ActionPartnerFactory,
+    CouncilActionFactory,
+    CouncilUnitFactory,
+    PartnerFactory,
+    StrategyActionFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -20,10 +28,48 @@ def report(db):
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    """A signed-in reader: a Cabinet member (reads everything, changes nothing)."""
+    return UserFactory(role=Role.CABINET_MEMBER)
 
 
 @pytest.fixture
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+class World:
+    """A small plan with one person per persona of the permission matrix.
+
+    `action` is led by `partner`; `council_action` (on `action`) is answered for
+    by `unit`, which sits below `directorate`.
+    """
+
+    def __init__(self):
+        self.partner = PartnerFactory(name="Responsible Charity")
+        self.other_partner = PartnerFactory(name="Another Charity")
+        self.directorate = CouncilUnitFactory(name="A Directorate")
+        self.unit = CouncilUnitFactory(name="A Division", parent=self.directorate)
+        self.other_unit = CouncilUnitFactory(name="Another Directorate")
+        self.action = StrategyActionFactory()
+        ActionPartnerFactory(action=self.action, partner=self.partner)
+        self.council_action = CouncilActionFactory(
+            strategy_action=self.action, responsible_unit=self.unit
+        )
+        self.personas = {
+            "anonymous": None,
+            "forum_member": UserFactory(role=Role.FORUM_MEMBER, organisation=self.partner),
+            "forum_other": UserFactory(role=Role.FORUM_MEMBER, organisation=self.other_partner),
+            "coordinator": UserFactory(role=Role.FORUM_COORDINATOR, organisation=self.partner),
+            "officer": UserFactory(role=Role.COUNCIL_OFFICER, organisation=self.unit),
+            "officer_above": UserFactory(role=Role.COUNCIL_OFFICER, organisation=self.directorate),
+            "officer_other": UserFactory(role=Role.COUNCIL_OFFICER, organisation=self.other_unit),
+            "cabinet": UserFactory(role=Role.CABINET_MEMBER, organisation=self.directorate),
+            "admin": UserFactory(role=Role.ADMINISTRATOR, organisation=self.directorate),
+            "no_role": UserFactory(organisation=self.partner),
+        }
+
+
+@pytest.fixture
+def world(db):
+    return World()

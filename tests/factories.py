@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Partner, User
+from accounts.services import set_role
 from actions.models import (
     ActionPartner,
     CouncilAction,
@@ -13,6 +14,8 @@ from actions.models import (
 )
 from strategy.models import CorporatePriority, SourceDocument, Strategy
 from themes.models import PartnershipExample, Theme
+
+TEST_PASSWORD = "a-test-password"
 
 
 class SourceDocumentFactory(DjangoModelFactory):
@@ -57,8 +60,14 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("a-test-password")
+    password = factory.django.Password(TEST_PASSWORD)
     organisation = factory.SubFactory(PartnerFactory)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """UserFactory(role=Role.FORUM_MEMBER) puts the person in that role's group."""
+        if create and extracted:
+            set_role(user=self, role=extracted)
 
 
 class StrategyFactory(DjangoModelFactory):

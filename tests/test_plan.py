@@ -20,10 +20,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_root_leads_to_the_plan(client):
+def test_root_sends_anonymous_visitors_to_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan")
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
