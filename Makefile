@@ -60,8 +60,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+CHROMIUM_PATH ?= $(shell command -v chromium || echo /usr/bin/chromium)
+export CHROMIUM_PATH
+
 test: $(VENV)/.installed-dev css lint
 	$(MANAGE) makemigrations --check --dry-run
+	@if [ -x "$(CHROMIUM_PATH)" ]; then \
+		echo "Browser tests: running with $(CHROMIUM_PATH)"; \
+	else \
+		echo "Browser tests: SKIPPED - no Chromium at $(CHROMIUM_PATH) (apt-get install chromium)"; \
+	fi
 	$(BIN)/pytest
 
 clean:

@@ -33,7 +33,8 @@ def validate_role_organisation(*, role: str, organisation: Partner | None) -> No
 
 def set_role(*, user: User, role: str) -> None:
     """Give the person exactly one role (replacing any other)."""
-    user.groups.set([Group.objects.get(name=role)])
+    # get_or_create: the migration makes the groups, but a role must survive a deleted group.
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
     user._role_cache = None
 
 

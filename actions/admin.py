@@ -1,10 +1,14 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     ActionPartner,
     ActionPriority,
     CouncilAction,
     ExistingActivity,
+    MonitoringRound,
+    ProgressUpdate,
+    ReminderLog,
     StrategyAction,
     SubPoint,
 )
@@ -46,7 +50,7 @@ class CouncilActionInline(admin.StackedInline):
 
 
 @admin.register(StrategyAction)
-class StrategyActionAdmin(admin.ModelAdmin):
+class StrategyActionAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "text", "theme", "status", "percent_complete", "paragraph")
     list_display_links = ("reference", "text")
     list_filter = ("theme__strategy", "theme", "status", "partners")
@@ -67,7 +71,7 @@ class StrategyActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouncilAction)
-class CouncilActionAdmin(admin.ModelAdmin):
+class CouncilActionAdmin(SimpleHistoryAdmin):
     list_display = (
         "reference",
         "text",
@@ -110,3 +114,35 @@ class ExistingActivityAdmin(admin.ModelAdmin):
     list_display = ("action", "position", "text")
     search_fields = ("text",)
     list_select_related = ("action",)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    """Administrators may correct an update; every correction is kept in its history."""
+
+    list_display = ("action", "created_at", "author", "organisation", "status", "percent_complete")
+    list_filter = ("status", "round", "organisation")
+    search_fields = ("narrative", "next_steps", "action__reference", "author__full_name")
+    list_select_related = ("action", "author", "organisation")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("action", "author")
+    readonly_fields = ("created_at", "previous_target_date")
+
+
+@admin.register(MonitoringRound)
+class MonitoringRoundAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "state", "period_start", "period_end", "due_date", "opened_by")
+    list_filter = ("state",)
+    search_fields = ("name",)
+    list_select_related = ("opened_by",)
+    readonly_fields = ("opened_at",)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "round", "sent_on", "action_count")
+    list_filter = ("round", "sent_on")
+    list_select_related = ("recipient", "round")
+
+    def has_add_permission(self, request):
+        return False  # written only by the reminders command

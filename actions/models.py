@@ -1,7 +1,12 @@
 """Strategy actions, the council's existing activity and proposed council actions."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Partner
 from strategy.models import Cited, CorporatePriority
@@ -9,14 +14,23 @@ from themes.models import Theme
 
 from .status import Status
 
+PERCENT_AT_MOST_100 = MaxValueValidator(100, "Percent complete must be between 0 and 100.")
+
 
 class TrackedAction(Cited):
     """Abstract base: what every action carries to track its progress."""
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    percent_complete = models.PositiveSmallIntegerField("percent complete", default=0)
+    percent_complete = models.PositiveSmallIntegerField(
+        "percent complete", default=0, validators=[PERCENT_AT_MOST_100]
+    )
     original_target_date = models.DateField(null=True, blank=True)
     revised_target_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with each change, so a stale edit can be refused.",
+    )
 
     class Meta:
         abstract = True
@@ -43,6 +57,25 @@ class TrackedAction(Cited):
         """The date the action is now due: the revised date if there is one."""
         return self.revised_target_date or self.original_target_date
 
+    @property
+    def is_overdue(self):
+        """The target date has passed and the action is neither completed nor withdrawn."""
+        due = self.target_date
+        return (
+            due is not None
+            and due < timezone.localdate()
+            and self.status not in (Status.COMPLETED, Status.WITHDRAWN)
+        )
+
+    @property
+    def has_slipped(self):
+        """The revised target date is later than the original."""
+        return bool(
+            self.original_target_date
+            and self.revised_target_date
+            and self.revised_target_date > self.original_target_date
+        )
+
 
 class StrategyActionManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference):
@@ -66,7 +99,17 @@ class StrategyAction(TrackedAction):
     partners = models.ManyToManyField(
         Partner, through="ActionPartner", blank=True, related_name="strategy_actions"
     )
+    last_update = models.ForeignKey(
+        "ProgressUpdate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The latest progress update, kept here so lists need no extra query.",
+    )
 
+    history = HistoricalRecords(excluded_fields=["last_update"])
     objects = StrategyActionManager()
 
     class Meta(TrackedAction.Meta):
@@ -94,7 +137,7 @@ class StrategyAction(TrackedAction):
     natural_key.dependencies = ["themes.theme"]
 
     def get_absolute_url(self):
-        return f"{reverse('plan')}#action-{self.pk}"
+        return reverse("action", args=[self.pk])
 
 
 class SubPointManager(models.Manager):
@@ -306,6 +349,7 @@ class CouncilAction(TrackedAction):
         help_text="Where the source names the responsible unit, if it does.",
     )
 
+    history = HistoricalRecords()
     objects = CouncilActionManager()
 
     class Meta(TrackedAction.Meta):
@@ -339,3 +383,183 @@ class CouncilAction(TrackedAction):
 
     def get_absolute_url(self):
         return f"{reverse('plan')}#council-action-{self.pk}"
+
+
+class MonitoringRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=MonitoringRound.State.OPEN)
+
+
+class MonitoringRound(models.Model):
+    """A period in which every responsible partner is asked to update its actions.
+
+    The Forum coordinator opens a round and closes it. At most one round is
+    open at a time; an update posted while a round is open counts for it.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, unique=True)
+    state = models.CharField(max_length=6, choices=State.choices, default=State.OPEN)
+    period_start = models.DateField("period covered from")
+    period_end = models.DateField("period covered to")
+    due_date = models.DateField("updates due by")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = MonitoringRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="open"),
+                name="monitoringround_one_open_round",
+                violation_error_message="Close the open round before opening another.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="open", closed_at__isnull=True)
+                | models.Q(state="closed", closed_at__isnull=False),
+                name="monitoringround_closed_has_a_date",
+                violation_error_message="A closed round records when it was closed.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="monitoringround_period_ends_after_it_starts",
+                violation_error_message="The period covered must end on or after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("round", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+
+def evidence_url_validator():
+    return URLValidator(
+        schemes=["http", "https"],
+        message="Enter a web address that starts with http:// or https://",
+    )
+
+
+class ProgressUpdate(models.Model):
+    """A dated report of progress on a strategy action, by a Forum member or coordinator.
+
+    Updates are never edited in place by Forum members: a correction is a new
+    update. The action's current status moves with each update.
+    """
+
+    action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE, related_name="updates")
+    round = models.ForeignKey(
+        MonitoringRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text="The monitoring round that was open when the update was posted.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    organisation = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        help_text="The author's organisation when they posted the update.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        "percent complete", validators=[PERCENT_AT_MOST_100]
+    )
+    narrative = models.TextField("what has happened", max_length=5000)
+    next_steps = models.TextField(max_length=2000, blank=True)
+    evidence_url = models.URLField(
+        "evidence link", max_length=500, blank=True, validators=[evidence_url_validator()]
+    )
+    previous_target_date = models.DateField(null=True, blank=True, editable=False)
+    revised_target_date = models.DateField(null=True, blank=True)
+    revision_reason = models.TextField(
+        "reason for the new target date", max_length=1000, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="progressupdate_percent_complete_0_to_100",
+                violation_error_message="Percent complete must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="progressupdate_status_valid",
+                violation_error_message="Choose a status from the list.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revised_target_date__isnull=True)
+                | ~models.Q(revision_reason=""),
+                name="progressupdate_revised_date_has_reason",
+                violation_error_message="Give a reason for the new target date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "round"], name="progressupdate_action_round")]
+
+    def __str__(self):
+        return f"Update on {self.action.reference}, {self.created_at:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return f"{self.action.get_absolute_url()}#update-{self.pk}"
+
+    def clean(self):
+        if self.revised_target_date and not self.revision_reason.strip():
+            raise ValidationError({"revision_reason": "Give a reason for the new target date."})
+
+    @property
+    def status_choice(self):
+        return Status(self.status)
+
+
+class ReminderLog(models.Model):
+    """A reminder email sent to a person, so nobody gets more than one a day."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    action_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "sent_on"],
+                name="reminderlog_one_per_person_per_day",
+                violation_error_message="This person has already been reminded today.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.recipient} on {self.sent_on}"

@@ -1,11 +1,15 @@
 """Reads of the action plan that need care: a fixed number of queries at any size."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
 
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Partner
 from strategy.models import Strategy
 from themes.models import Theme
 
-from .models import ActionPartner, CouncilAction, StrategyAction
+from .models import ActionPartner, CouncilAction, MonitoringRound, ProgressUpdate, StrategyAction
+from .status import Status
 
 
 def plan_strategies() -> QuerySet[Strategy]:
@@ -63,4 +67,185 @@ def council_actions_for_units(unit_ids) -> QuerySet[CouncilAction]:
         CouncilAction.objects.filter(responsible_unit_id__in=list(unit_ids))
         .select_related("strategy_action__theme__strategy", "responsible_unit")
         .order_by("strategy_action__theme__number", "strategy_action__position", "position")
+    )
+
+
+# --- Monitoring rounds ------------------------------------------------------------
+
+ACTIVE_STATUSES_EXCLUDED = (Status.COMPLETED, Status.WITHDRAWN)
+
+
+def current_round() -> MonitoringRound | None:
+    return MonitoringRound.objects.open().first()
+
+
+def actions_due_an_update() -> QuerySet[StrategyAction]:
+    """Strategy actions of current strategies that still need updates (not completed/withdrawn)."""
+    return StrategyAction.objects.filter(theme__strategy__status=Strategy.Status.CURRENT).exclude(
+        status__in=ACTIVE_STATUSES_EXCLUDED
+    )
+
+
+@dataclass
+class PartnerProgress:
+    """One responsible partner's actions in a round: updated or not."""
+
+    partner: Partner
+    updated: list[StrategyAction] = field(default_factory=list)
+    not_updated: list[StrategyAction] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.updated) + len(self.not_updated)
+
+
+def round_progress(round_: MonitoringRound) -> list[PartnerProgress]:
+    """Each responsible partner with its actions that have, and have not, an update in the round.
+
+    Two queries whatever the size: the responsibilities, and the ids updated in the round.
+    """
+    updated_ids = set(
+        ProgressUpdate.objects.filter(round=round_).values_list("action_id", flat=True)
+    )
+    # Due an update, or updated in this round (even if that update completed the action).
+    in_round = StrategyAction.objects.filter(
+        theme__strategy__status=Strategy.Status.CURRENT, pk__in=updated_ids
+    )
+    links = (
+        ActionPartner.objects.filter(Q(action__in=actions_due_an_update()) | Q(action__in=in_round))
+        .select_related("partner", "action__theme")
+        .order_by("partner__name", "action__theme__number", "action__position")
+    )
+    by_partner: dict[int, PartnerProgress] = {}
+    for link in links:
+        progress = by_partner.setdefault(link.partner_id, PartnerProgress(link.partner))
+        bucket = progress.updated if link.action_id in updated_ids else progress.not_updated
+        bucket.append(link.action)
+    return list(by_partner.values())
+
+
+# --- The plan and an action's page --------------------------------------------------
+
+
+def plan_actions() -> QuerySet[StrategyAction]:
+    """Strategy actions with all the plan shows, in plan order, in a fixed number of queries."""
+    return (
+        StrategyAction.objects.select_related(
+            "theme__strategy", "source", "last_update__author", "last_update__organisation"
+        )
+        .prefetch_related(
+            Prefetch(
+                "responsible_partners",
+                queryset=ActionPartner.objects.select_related("partner"),
+            ),
+            "sub_points",
+            Prefetch(
+                "council_actions",
+                queryset=CouncilAction.objects.select_related("responsible_unit"),
+            ),
+        )
+        .order_by(
+            "theme__strategy__status", "-theme__strategy__adopted_on", "theme__number", "position"
+        )
+    )
+
+
+def earlier_strategies() -> list[Strategy]:
+    """Superseded strategies and other plans, with their themes, examples and elements."""
+    return list(
+        Strategy.objects.exclude(status=Strategy.Status.CURRENT, kind=Strategy.Kind.STRATEGY)
+        .select_related("source")
+        .prefetch_related("elements", "themes__examples__source", "corporate_priorities")
+        .order_by("-adopted_on")
+    )
+
+
+def action_page() -> QuerySet[StrategyAction]:
+    """One strategy action with all its page shows, in a fixed number of queries."""
+    return StrategyAction.objects.select_related("theme__strategy", "source").prefetch_related(
+        "sub_points",
+        Prefetch(
+            "responsible_partners",
+            queryset=ActionPartner.objects.select_related("partner", "source"),
+        ),
+        "corporate_priorities",
+        "existing_activities__source",
+        Prefetch(
+            "council_actions",
+            queryset=CouncilAction.objects.select_related("responsible_unit", "source"),
+        ),
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.select_related("author", "organisation", "round"),
+        ),
+    )
+
+
+def action_for_update() -> QuerySet[StrategyAction]:
+    """An action with what the permission check and the update form need."""
+    return StrategyAction.objects.select_related("theme__strategy").prefetch_related(
+        "responsible_partners"
+    )
+
+
+HISTORY_HIDDEN_FIELDS = ["version", "history_change_reason"]
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class ActionChange:
+    when: object
+    who: object
+    kind: str
+    changes: list[FieldChange]
+
+
+def _display(field_name: str, value) -> str:
+    if value in (None, ""):
+        return "blank"
+    if field_name == "status":
+        return Status(value).label
+    return str(value)
+
+
+def action_changes(action: StrategyAction) -> list[ActionChange]:
+    """Who changed what on the action itself, from what to what, newest first (one query)."""
+    records = list(action.history.select_related("history_user").order_by("history_date", "pk"))
+    changes: list[ActionChange] = []
+    previous = None
+    for record in records:
+        if previous is None:
+            changes.append(ActionChange(record.history_date, record.history_user, "Created", []))
+        else:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN_FIELDS)
+            fields = [
+                FieldChange(
+                    str(StrategyAction._meta.get_field(c.field).verbose_name).capitalize(),
+                    _display(c.field, c.old),
+                    _display(c.field, c.new),
+                )
+                for c in delta.changes
+            ]
+            if fields:
+                changes.append(
+                    ActionChange(record.history_date, record.history_user, "Changed", fields)
+                )
+        previous = record
+    return changes[::-1]
+
+
+def current_strategies() -> list[Strategy]:
+    """Current strategies, with how many themes are recorded (the source may state more)."""
+    return list(
+        Strategy.objects.filter(status=Strategy.Status.CURRENT, kind=Strategy.Kind.STRATEGY)
+        .select_related("source")
+        .prefetch_related("corporate_priorities")
+        .annotate(named_themes=Count("themes"))
+        .order_by("-adopted_on")
     )

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    "django_filters",
+    "simple_history",
     # Project apps
     "strategy",
     "accounts",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    # Records who made each change, including changes made in the admin.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it turns a throttled sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]

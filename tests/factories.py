@@ -1,5 +1,7 @@
 """factory-boy factories for every model, one place for the whole suite."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -9,9 +11,12 @@ from actions.models import (
     ActionPartner,
     CouncilAction,
     ExistingActivity,
+    MonitoringRound,
+    ProgressUpdate,
     StrategyAction,
     SubPoint,
 )
+from actions.status import Status
 from strategy.models import CorporatePriority, SourceDocument, Strategy
 from themes.models import PartnershipExample, Theme
 
@@ -144,3 +149,25 @@ class CouncilActionFactory(DjangoModelFactory):
     reference = factory.LazyAttribute(lambda c: f"{c.strategy_action.reference}-{c.position}")
     text = factory.Faker("sentence")
     responsible_unit = factory.SubFactory(CouncilUnitFactory)
+
+
+class MonitoringRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = MonitoringRound
+
+    name = factory.Sequence(lambda n: f"Round {n}")
+    period_start = datetime.date(2026, 4, 1)
+    period_end = datetime.date(2026, 9, 30)
+    due_date = datetime.date(2026, 10, 31)
+    opened_by = factory.SubFactory(UserFactory)
+
+
+class ProgressUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(StrategyActionFactory)
+    author = factory.SubFactory(UserFactory)
+    status = Status.ON_TRACK
+    percent_complete = 30
+    narrative = factory.Faker("paragraph")

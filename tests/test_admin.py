@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.roles import Role
-from actions.models import StrategyAction
+from actions.models import ReminderLog, StrategyAction
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,18 @@ def test_every_model_has_a_changelist_listing_its_records(model, admin_client_wi
     assert f"{count} {name}" in response.content.decode()
 
 
+# The reminders log is written only by the reminders command.
+WRITTEN_BY_THE_SYSTEM = {ReminderLog}
 PRODUCT_MODELS = [
     m
     for m in admin.site._registry
     if m._meta.app_label in {"accounts", "strategy", "themes", "actions", "auth"}
+    and m not in WRITTEN_BY_THE_SYSTEM
 ]
+
+
+def test_reminder_log_cannot_be_added_by_hand(admin_client):
+    assert admin_client.get(reverse("admin:actions_reminderlog_add")).status_code == 403
 
 
 @pytest.mark.parametrize("model", PRODUCT_MODELS, ids=lambda m: m._meta.label_lower)

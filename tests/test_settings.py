@@ -45,7 +45,7 @@ def test_development_key_only_when_debug_is_on():
 
 
 def test_deploy_check_is_clean_under_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DEBUG="false",
         SECRET_KEY="a-long-random-production-like-secret-key-0123456789-abcdefghijklmnop",

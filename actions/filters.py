@@ -1,0 +1,107 @@
+"""The plan page's filters, kept in the query string so a view can be bookmarked."""
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import Partner
+from strategy.models import Strategy
+from themes.models import Theme
+
+from .models import ProgressUpdate
+from .selectors import current_round
+from .status import Status
+
+CLOSED_STATUSES = (Status.COMPLETED, Status.WITHDRAWN)
+
+
+class PlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Words in an action or its updates."
+    )
+    strategy = django_filters.ModelChoiceFilter(
+        field_name="theme__strategy",
+        queryset=Strategy.objects.filter(kind=Strategy.Kind.STRATEGY),
+        empty_label="Current strategies",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.filter(strategy__kind=Strategy.Kind.STRATEGY).select_related(
+            "strategy"
+        ),
+        empty_label="All themes",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label="Responsible partner",
+        queryset=Partner.objects.filter(action_roles__isnull=False).distinct(),
+        method="by_partner",
+        empty_label="Any partner",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue: target date passed and not completed",
+        method="only_overdue",
+        widget=forms.CheckboxInput,
+    )
+    no_update = django_filters.BooleanFilter(
+        label="No update in the current monitoring round",
+        method="only_without_update",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["theme"].label_from_instance = lambda t: f"{t.strategy}: {t}"
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            Field.text("q", label_size=Size.SMALL),
+            Field.select("strategy", label_size=Size.SMALL),
+            Field.select("theme", label_size=Size.SMALL),
+            Field.checkboxes("status", legend_size=Size.SMALL, small=True),
+            Field.select("partner", label_size=Size.SMALL),
+            Field.checkbox("overdue", small=True),
+            Field.checkbox("no_update", small=True),
+            Button("apply", "Apply filters", css_class="govuk-button--secondary"),
+        )
+        self.form.helper = helper
+
+    def filter_queryset(self, queryset):
+        if not (self.form.is_valid() and self.form.cleaned_data.get("strategy")):
+            queryset = queryset.filter(theme__strategy__status=Strategy.Status.CURRENT)
+        return super().filter_queryset(queryset)
+
+    def search(self, queryset, name, value):
+        words = value.strip()
+        if not words:
+            return queryset
+        in_updates = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), narrative__icontains=words
+        )
+        return queryset.filter(
+            Q(text__icontains=words) | Q(reference__iexact=words) | Exists(in_updates)
+        )
+
+    def by_partner(self, queryset, name, value):
+        return queryset.filter(responsible_partners__partner=value) if value else queryset
+
+    def only_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.exclude(status__in=CLOSED_STATUSES).filter(
+            Q(revised_target_date__lt=today)
+            | Q(revised_target_date__isnull=True, original_target_date__lt=today)
+        )
+
+    def only_without_update(self, queryset, name, value):
+        round_ = current_round() if value else None
+        if round_ is None:
+            return queryset
+        updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), round=round_)
+        return queryset.exclude(Exists(updated))

@@ -1,0 +1,94 @@
+"""Journeys through the product in a real browser, and axe-core on the key pages."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from actions.models import ProgressUpdate
+from tests.factories import TEST_PASSWORD, MonitoringRoundFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, live_server, username: str):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address or username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def fill_update(page: Page, narrative: str, percent: str = "40"):
+    page.get_by_label("On track").check()
+    page.get_by_label("Percent complete").fill(percent)
+    page.get_by_label("What has happened").fill(narrative)
+
+
+def test_forum_member_posts_an_update_from_their_landing_page(page: Page, live_server, world):
+    member = world.personas["forum_member"]
+    sign_in(page, live_server, member.username)
+
+    expect(page.get_by_role("heading", name="Your actions")).to_be_visible()
+    page.get_by_role("link", name=re.compile(world.action.reference)).first.click()
+    expect(page).to_have_url(re.compile(rf"/actions/{world.action.pk}/$"))
+
+    page.get_by_role("button", name="Post a progress update").click()
+    fill_update(page, "We held the first partners' meeting.")
+    page.get_by_role("button", name="Save update").click()
+
+    expect(page.get_by_text("has been saved")).to_be_visible()
+    expect(page.get_by_text("We held the first partners' meeting.")).to_be_visible()
+    assert ProgressUpdate.objects.filter(action=world.action, author=member).count() == 1
+
+    page.goto(f"{live_server.url}/plan/")
+    card = page.locator(f"#action-{world.action.pk}")
+    expect(card).to_contain_text("On track, 40% complete")
+    expect(card).to_contain_text(member.full_name)
+
+
+def test_a_stale_second_edit_is_refused_without_loss(browser, live_server, world):
+    first = browser.new_context().new_page()
+    second = browser.new_context().new_page()
+    sign_in(first, live_server, world.personas["forum_member"].username)
+    sign_in(second, live_server, world.personas["coordinator"].username)
+    url = f"{live_server.url}/actions/{world.action.pk}/update/"
+    first.goto(url)
+    second.goto(url)
+
+    fill_update(first, "First to save.")
+    first.get_by_role("button", name="Save update").click()
+    expect(first.get_by_text("has been saved")).to_be_visible()
+
+    fill_update(second, "Typed at the same time.", percent="55")
+    second.get_by_role("button", name="Save update").click()
+    expect(second.get_by_text("Someone else has just updated this action")).to_be_visible()
+    expect(second.locator("#newer-update")).to_contain_text("First to save.")
+    expect(second.get_by_label("What has happened")).to_have_value("Typed at the same time.")
+    expect(second.get_by_label("Percent complete")).to_have_value("55")
+    assert ProgressUpdate.objects.count() == 1
+
+    second.get_by_role("button", name="Save update").click()
+    expect(second.get_by_text("has been saved")).to_be_visible()
+    assert ProgressUpdate.objects.count() == 2
+
+
+@pytest.mark.parametrize("which", ["plan", "action", "update", "update-errors", "round"])
+def test_no_axe_violations(page: Page, live_server, world, which):
+    coordinator = world.personas["coordinator"]
+    round_ = MonitoringRoundFactory(opened_by=coordinator)
+    sign_in(page, live_server, coordinator.username)
+    urls = {
+        "plan": "/plan/",
+        "action": f"/actions/{world.action.pk}/",
+        "update": f"/actions/{world.action.pk}/update/",
+        "update-errors": f"/actions/{world.action.pk}/update/",
+        "round": f"/rounds/{round_.pk}/",
+    }
+    page.goto(live_server.url + urls[which])
+    if which == "update-errors":
+        page.get_by_label("Percent complete").fill("150")
+        page.get_by_role("button", name="Save update").click()
+        expect(page.get_by_text("There is a problem")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
