@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -127,6 +128,7 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     raw_id_fields = ("action", "author")
     readonly_fields = ("created_at", "previous_target_date")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(MonitoringRound)

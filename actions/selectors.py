@@ -214,14 +214,20 @@ def _display(field_name: str, value) -> str:
     return str(value)
 
 
+HISTORY_KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
 def action_changes(action: StrategyAction) -> list[ActionChange]:
     """Who changed what on the action itself, from what to what, newest first (one query)."""
     records = list(action.history.select_related("history_user").order_by("history_date", "pk"))
     changes: list[ActionChange] = []
     previous = None
     for record in records:
+        kind = HISTORY_KINDS.get(record.history_type, "Changed")
         if previous is None:
-            changes.append(ActionChange(record.history_date, record.history_user, "Created", []))
+            if kind == "Changed":
+                kind = "Changed (its earlier history was not recorded)"
+            changes.append(ActionChange(record.history_date, record.history_user, kind, []))
         else:
             delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN_FIELDS)
             fields = [
@@ -233,9 +239,7 @@ def action_changes(action: StrategyAction) -> list[ActionChange]:
                 for c in delta.changes
             ]
             if fields:
-                changes.append(
-                    ActionChange(record.history_date, record.history_user, "Changed", fields)
-                )
+                changes.append(ActionChange(record.history_date, record.history_user, kind, fields))
         previous = record
     return changes[::-1]
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from actions.models import StrategyAction
 from strategy.models import SourceDocument
 from themes.models import Theme
 
@@ -22,6 +23,14 @@ def test_load_cabinet_report_loads_once_and_keeps_later_changes(capsys):
     theme.refresh_from_db()
     assert theme.description == "Edited by an officer"
     assert "already loaded" in capsys.readouterr().out
+
+
+def test_seeded_actions_start_with_a_history_entry():
+    call_command("load_cabinet_report")
+    action = StrategyAction.objects.get(reference="T1.1")
+    first = action.history.get()
+    assert first.history_type == "+"
+    assert first.status == "not_started"
 
 
 def test_demo_accounts_refused_when_debug_is_off(settings):
