@@ -70,6 +70,26 @@ def can_record_council_input(user: User, council_action: CouncilAction) -> bool:
     return council_action.responsible_unit_id in units_answered_for(user)
 
 
+def can_record_decision(user: User, council_action: CouncilAction) -> bool:
+    """Decide on a proposal: the same people who record the council's input on it."""
+    return can_record_council_input(user, council_action)
+
+
+def can_add_council_action(user: User) -> bool:
+    """Add a proposed council action: council officers and administrators."""
+    return has_role(user, Role.ADMINISTRATOR, Role.COUNCIL_OFFICER)
+
+
+def council_units_for(user: User):
+    """The council units a person may make responsible for a new proposed council action."""
+    from .models import Partner
+
+    units = Partner.objects.council_units().active()
+    if is_administrator(user):
+        return units
+    return units.filter(pk__in=units_answered_for(user))
+
+
 def can_manage_rounds(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
 
@@ -122,6 +142,18 @@ def check_can_record_council_input(user, council_action: CouncilAction) -> None:
         raise PermissionDenied(
             "Only officers of the council unit responsible for this action can record input."
         )
+
+
+def check_can_record_decision(user, council_action: CouncilAction) -> None:
+    if not can_record_decision(user, council_action):
+        raise PermissionDenied(
+            "Only officers of the council unit responsible for this action can record a decision."
+        )
+
+
+def check_can_add_council_action(user) -> None:
+    if not can_add_council_action(user):
+        raise PermissionDenied("Only council officers can add a proposed council action.")
 
 
 def check_can_manage_rounds(user) -> None:

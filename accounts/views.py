@@ -3,9 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from actions.selectors import council_actions_for_units, strategy_actions_for_partner
+from actions.selectors import strategy_actions_for_partner
 
 from . import permissions
 from .roles import Role
@@ -22,5 +23,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if permissions.has_role(user, Role.FORUM_MEMBER):
         actions = strategy_actions_for_partner(user.organisation_id)
         return render(request, "accounts/home_forum.html", {"actions": actions})
-    council_actions = council_actions_for_units(permissions.units_answered_for(user))
-    return render(request, "accounts/home_officer.html", {"council_actions": council_actions})
+    # Officers land on their own unit's proposed council actions (and the units within it).
+    return redirect(f"{reverse('council_actions')}?unit={user.organisation_id}")

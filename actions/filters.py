@@ -11,7 +11,7 @@ from accounts.models import Partner
 from strategy.models import Strategy
 from themes.models import Theme
 
-from .models import ProgressUpdate
+from .models import Decision, ProgressUpdate
 from .selectors import current_round
 from .status import Status
 
@@ -105,3 +105,45 @@ class PlanFilter(django_filters.FilterSet):
             return queryset
         updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), round=round_)
         return queryset.exclude(Exists(updated))
+
+
+class CouncilActionFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label="Responsible unit",
+        queryset=Partner.objects.council_units(),
+        method="by_unit",
+        empty_label="Any unit",
+        help_text="Includes the units within it.",
+    )
+    decision = django_filters.ChoiceFilter(choices=Decision.choices, empty_label="Any decision")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue: target date passed and not completed",
+        method="only_overdue",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            Field.select("unit", label_size=Size.SMALL),
+            Field.select("decision", label_size=Size.SMALL),
+            Field.checkboxes("status", legend_size=Size.SMALL, small=True),
+            Field.checkbox("overdue", small=True),
+            Button("apply", "Apply filters", css_class="govuk-button--secondary"),
+        )
+        self.form.helper = helper
+
+    def by_unit(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            responsible_unit__in=Partner.objects.unit_and_descendant_ids(value.pk)
+        )
+
+    only_overdue = PlanFilter.only_overdue

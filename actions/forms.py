@@ -1,12 +1,31 @@
-"""Forms for posting progress, in the GOV.UK style."""
+"""Forms for reporting progress and deciding on proposals, in the GOV.UK style."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 
+from accounts.models import Partner, User
+from accounts.roles import Role
+
 from .fields import GovukDateField
-from .models import ProgressUpdate
+from .models import CouncilInput, Decision, ProgressUpdate
 from .status import Status
+
+REPORT_LABELS = {
+    "evidence_url": "Link to evidence (optional)",
+    "revision_reason": "Why the target date has changed",
+}
+REPORT_HELP = {
+    "evidence_url": "A web address, starting with https://, for example a report or a web page.",
+    "revision_reason": "Needed if you give a new target date.",
+}
+REPORT_ERRORS = {
+    "evidence_url": {
+        "invalid": "Enter a web address that starts with http:// or https://",
+        "max_length": "The link must be 500 characters or fewer",
+    },
+    "revision_reason": {"max_length": "The reason must be 1,000 characters or fewer"},
+}
 
 
 class HttpsURLField(forms.URLField):
@@ -17,8 +36,23 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
-class ProgressUpdateForm(forms.ModelForm):
-    """What a Forum member reports; the hidden version detects a stale edit."""
+def gds_helper(*layout) -> FormHelper:
+    """A crispy-forms-gds helper; the page template writes the <form> and CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class ProgressReportForm(forms.ModelForm):
+    """What every progress report asks; subclasses add their own words in `text_fields`.
+
+    The hidden version detects a stale edit.
+    """
+
+    text_fields: tuple = ()
+    submit_label = "Save"
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
@@ -47,6 +81,36 @@ class ProgressUpdateForm(forms.ModelForm):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_url"].widget = forms.TextInput(attrs={"spellcheck": "false"})
+        self.helper = gds_helper(
+            "version",
+            Field.radios("status", legend_size=Size.MEDIUM),
+            Field.text("percent_complete", field_width=Fixed.THREE, label_size=Size.MEDIUM),
+            *self.text_fields,
+            Field.text("evidence_url", label_size=Size.MEDIUM),
+            Field("revised_target_date", context={"legend_size": Size.MEDIUM}),
+            Field.textarea("revision_reason", label_size=Size.SMALL, rows=2),
+            Button("submit", self.submit_label),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("revised_target_date") and not cleaned.get("revision_reason", "").strip():
+            self.add_error("revision_reason", "Give a reason for the new target date")
+        return cleaned
+
+
+class ProgressUpdateForm(ProgressReportForm):
+    """What a Forum member reports on a strategy action."""
+
+    submit_label = "Save update"
+    text_fields = (
+        Field.textarea("narrative", label_size=Size.MEDIUM, rows=6, max_characters=5000),
+        Field.textarea("next_steps", label_size=Size.MEDIUM, rows=3, max_characters=2000),
+    )
+
     class Meta:
         model = ProgressUpdate
         fields = [
@@ -60,55 +124,132 @@ class ProgressUpdateForm(forms.ModelForm):
         ]
         field_classes = {"evidence_url": HttpsURLField}
         labels = {
+            **REPORT_LABELS,
             "narrative": "What has happened",
             "next_steps": "Next steps (optional)",
-            "evidence_url": "Link to evidence (optional)",
-            "revision_reason": "Why the target date has changed",
         }
         help_texts = {
+            **REPORT_HELP,
             "narrative": "What your organisation has done on this action since the last update.",
             # A hint is also needed by crispy-forms-gds 2.0's character count (KeyError without).
             "next_steps": "What your organisation will do next, and by when.",
-            "evidence_url": (
-                "A web address, starting with https://, for example a report or a web page."
-            ),
-            "revision_reason": "Needed if you give a new target date.",
         }
         error_messages = {
+            **REPORT_ERRORS,
             "narrative": {
                 "required": "Enter what has happened",
                 "max_length": "What has happened must be 5,000 characters or fewer",
             },
             "next_steps": {"max_length": "Next steps must be 2,000 characters or fewer"},
-            "evidence_url": {
-                "invalid": "Enter a web address that starts with http:// or https://",
-                "max_length": "The link must be 500 characters or fewer",
-            },
-            "revision_reason": {
-                "max_length": "The reason must be 1,000 characters or fewer",
-            },
         }
+
+
+class CouncilInputForm(ProgressReportForm):
+    """What a council officer records on a proposed council action."""
+
+    submit_label = "Save council input"
+    text_fields = (
+        Field.textarea("commentary", label_size=Size.MEDIUM, rows=6, max_characters=5000),
+        Field.text("resources", label_size=Size.MEDIUM),
+    )
+
+    class Meta:
+        model = CouncilInput
+        fields = [
+            "status",
+            "percent_complete",
+            "commentary",
+            "resources",
+            "evidence_url",
+            "revised_target_date",
+            "revision_reason",
+        ]
+        field_classes = {"evidence_url": HttpsURLField}
+        labels = {
+            **REPORT_LABELS,
+            "commentary": "Commentary",
+            "resources": "Resources (optional)",
+        }
+        help_texts = {
+            **REPORT_HELP,
+            "commentary": "What the council has done on this action, and what comes next.",
+            "resources": "For example, “within existing resources”, or an amount such as £5,000.",
+        }
+        error_messages = {
+            **REPORT_ERRORS,
+            "commentary": {
+                "required": "Enter the commentary",
+                "max_length": "The commentary must be 5,000 characters or fewer",
+            },
+            "resources": {"max_length": "Resources must be 300 characters or fewer"},
+        }
+
+
+class DecisionForm(forms.Form):
+    """A decision on a proposal, with its reason."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[c for c in Decision.choices if c[0] != Decision.ENDORSED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision"},
+    )
+    reason = forms.CharField(
+        label="Reason for the decision",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={
+            "required": "Give the reason for the decision",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence_url"].widget = forms.TextInput(attrs={"spellcheck": "false"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             "version",
-            Field.radios("status", legend_size=Size.MEDIUM),
-            Field.text("percent_complete", field_width=Fixed.THREE, label_size=Size.MEDIUM),
-            Field.textarea("narrative", label_size=Size.MEDIUM, rows=6, max_characters=5000),
-            Field.textarea("next_steps", label_size=Size.MEDIUM, rows=3, max_characters=2000),
-            Field.text("evidence_url", label_size=Size.MEDIUM),
-            Field("revised_target_date", context={"legend_size": Size.MEDIUM}),
-            Field.textarea("revision_reason", label_size=Size.SMALL, rows=2),
-            Button("submit", "Save update"),
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=4),
+            Button("submit", "Record the decision"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("revised_target_date") and not cleaned.get("revision_reason", "").strip():
-            self.add_error("revision_reason", "Give a reason for the new target date")
-        return cleaned
+
+class AddCouncilActionForm(forms.Form):
+    """A new proposed council action, added after the report as the plan evolves."""
+
+    text = forms.CharField(
+        label="What the council will do",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={
+            "required": "Enter what the council will do",
+            "max_length": "The proposed action must be 2,000 characters or fewer",
+        },
+    )
+    responsible_unit = forms.ModelChoiceField(
+        label="Responsible council unit",
+        queryset=Partner.objects.none(),
+        error_messages={"required": "Choose the council unit responsible"},
+    )
+    lead_officer = forms.ModelChoiceField(
+        label="Lead officer (optional)",
+        queryset=User.objects.none(),
+        required=False,
+    )
+    original_target_date = GovukDateField(
+        what="the target date", label="Target date (optional)", required=False
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = units
+        self.fields["lead_officer"].queryset = User.objects.filter(
+            is_active=True, groups__name=Role.COUNCIL_OFFICER, organisation__in=units
+        ).distinct()
+        self.helper = gds_helper(
+            Field.textarea("text", label_size=Size.MEDIUM, rows=4),
+            Field.select("responsible_unit", label_size=Size.MEDIUM),
+            Field.select("lead_officer", label_size=Size.MEDIUM),
+            Field("original_target_date", context={"legend_size": Size.MEDIUM}),
+            Button("submit", "Add the proposed council action"),
+        )

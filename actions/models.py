@@ -139,6 +139,13 @@ class StrategyAction(TrackedAction):
     def get_absolute_url(self):
         return reverse("action", args=[self.pk])
 
+    @property
+    def voices(self):
+        """The Forum's view beside the council's (see actions/voices.py)."""
+        from .voices import two_voices
+
+        return two_voices(self)
+
 
 class SubPointManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
@@ -315,6 +322,16 @@ class ExistingActivity(Cited):
     natural_key.dependencies = ["actions.strategyaction"]
 
 
+class Decision(models.TextChoices):
+    """The decision on a proposed council action."""
+
+    ENDORSED = "endorsed", "Endorsed"
+    ACCEPTED = "accepted", "Accepted"
+    IN_PROGRESS = "in_progress", "In progress"
+    DEFERRED = "deferred", "Deferred"
+    DECLINED = "declined", "Declined"
+
+
 class CouncilActionManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
         return self.get(
@@ -348,8 +365,51 @@ class CouncilAction(TrackedAction):
         blank=True,
         help_text="Where the source names the responsible unit, if it does.",
     )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_council_actions",
+        help_text="The named officer who leads this action, once there is one.",
+    )
 
-    history = HistoricalRecords()
+    # The decision on the proposal: who decided, when, and why.
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by_body = models.CharField(
+        max_length=100, blank=True, help_text="A body that decided, such as Cabinet."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person who recorded the decision.",
+    )
+    decision_paragraph = models.CharField(
+        max_length=60, blank=True, help_text="Where the source records the decision, if it does."
+    )
+
+    # Proposed council actions added through the product, rather than from the report.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(null=True, blank=True)
+
+    last_input = models.ForeignKey(
+        "CouncilInput",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The latest council input, kept here so lists need no extra query.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["last_input"])
     objects = CouncilActionManager()
 
     class Meta(TrackedAction.Meta):
@@ -363,6 +423,11 @@ class CouncilAction(TrackedAction):
                 violation_error_message=(
                     "This strategy action already has a council action at that position."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="") | models.Q(decision__in=Decision.values),
+                name="councilaction_decision_valid",
+                violation_error_message="Choose a decision from the list.",
             ),
             models.UniqueConstraint(
                 fields=["strategy_action", "reference"],
@@ -382,7 +447,15 @@ class CouncilAction(TrackedAction):
     natural_key.dependencies = ["actions.strategyaction"]
 
     def get_absolute_url(self):
-        return f"{reverse('plan')}#council-action-{self.pk}"
+        return reverse("council_action", args=[self.pk])
+
+    @property
+    def added_after_report(self):
+        return self.added_by_id is not None
+
+    @property
+    def decided_by_display(self):
+        return self.decided_by_body or (self.decided_by and str(self.decided_by)) or ""
 
 
 class MonitoringRoundQuerySet(models.QuerySet):
@@ -458,12 +531,71 @@ def evidence_url_validator():
     )
 
 
-class ProgressUpdate(models.Model):
-    """A dated report of progress on a strategy action, by a Forum member or coordinator.
+class ProgressReport(models.Model):
+    """Abstract base: a dated report of where an action stands, by a named person.
 
-    Updates are never edited in place by Forum members: a correction is a new
-    update. The action's current status moves with each update.
+    Reports are never edited in place by the people who post them: a correction
+    is a new report. The action's current status moves with each one.
     """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    organisation = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        help_text="The author's organisation when they posted it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        "percent complete", validators=[PERCENT_AT_MOST_100]
+    )
+    evidence_url = models.URLField(
+        "evidence link", max_length=500, blank=True, validators=[evidence_url_validator()]
+    )
+    previous_target_date = models.DateField(null=True, blank=True, editable=False)
+    revised_target_date = models.DateField(null=True, blank=True)
+    revision_reason = models.TextField(
+        "reason for the new target date", max_length=1000, blank=True
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="%(class)s_percent_complete_0_to_100",
+                violation_error_message="Percent complete must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="%(class)s_status_valid",
+                violation_error_message="Choose a status from the list.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revised_target_date__isnull=True)
+                | ~models.Q(revision_reason=""),
+                name="%(class)s_revised_date_has_reason",
+                violation_error_message="Give a reason for the new target date.",
+            ),
+        ]
+
+    def clean(self):
+        if self.revised_target_date and not self.revision_reason.strip():
+            raise ValidationError({"revision_reason": "Give a reason for the new target date."})
+
+    @property
+    def status_choice(self):
+        return Status(self.status)
+
+
+class ProgressUpdate(ProgressReport):
+    """The Forum's report of progress on a strategy action, by a member or the coordinator."""
 
     action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE, related_name="updates")
     round = models.ForeignKey(
@@ -474,55 +606,12 @@ class ProgressUpdate(models.Model):
         related_name="updates",
         help_text="The monitoring round that was open when the update was posted.",
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
-    )
-    organisation = models.ForeignKey(
-        Partner,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
-        help_text="The author's organisation when they posted the update.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices)
-    percent_complete = models.PositiveSmallIntegerField(
-        "percent complete", validators=[PERCENT_AT_MOST_100]
-    )
     narrative = models.TextField("what has happened", max_length=5000)
     next_steps = models.TextField(max_length=2000, blank=True)
-    evidence_url = models.URLField(
-        "evidence link", max_length=500, blank=True, validators=[evidence_url_validator()]
-    )
-    previous_target_date = models.DateField(null=True, blank=True, editable=False)
-    revised_target_date = models.DateField(null=True, blank=True)
-    revision_reason = models.TextField(
-        "reason for the new target date", max_length=1000, blank=True
-    )
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
-                name="progressupdate_percent_complete_0_to_100",
-                violation_error_message="Percent complete must be between 0 and 100.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=Status.values),
-                name="progressupdate_status_valid",
-                violation_error_message="Choose a status from the list.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(revised_target_date__isnull=True)
-                | ~models.Q(revision_reason=""),
-                name="progressupdate_revised_date_has_reason",
-                violation_error_message="Give a reason for the new target date.",
-            ),
-        ]
+    class Meta(ProgressReport.Meta):
         indexes = [models.Index(fields=["action", "round"], name="progressupdate_action_round")]
 
     def __str__(self):
@@ -531,13 +620,31 @@ class ProgressUpdate(models.Model):
     def get_absolute_url(self):
         return f"{self.action.get_absolute_url()}#update-{self.pk}"
 
-    def clean(self):
-        if self.revised_target_date and not self.revision_reason.strip():
-            raise ValidationError({"revision_reason": "Give a reason for the new target date."})
 
-    @property
-    def status_choice(self):
-        return Status(self.status)
+class CouncilInput(ProgressReport):
+    """The council's input on a proposed council action, recorded by an officer."""
+
+    council_action = models.ForeignKey(
+        "CouncilAction", on_delete=models.CASCADE, related_name="inputs"
+    )
+    commentary = models.TextField(max_length=5000)
+    resources = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For example \u201cwithin existing resources\u201d, or a stated amount.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(ProgressReport.Meta):
+        verbose_name = "council input"
+        verbose_name_plural = "council input"
+
+    def __str__(self):
+        return f"Council input on {self.council_action.reference}, {self.created_at:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
 
 
 class ReminderLog(models.Model):

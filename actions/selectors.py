@@ -6,43 +6,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Partner
 from strategy.models import Strategy
-from themes.models import Theme
 
-from .models import ActionPartner, CouncilAction, MonitoringRound, ProgressUpdate, StrategyAction
+from .models import (
+    ActionPartner,
+    CouncilAction,
+    CouncilInput,
+    MonitoringRound,
+    ProgressUpdate,
+    StrategyAction,
+)
 from .status import Status
-
-
-def plan_strategies() -> QuerySet[Strategy]:
-    """Every strategy with its themes, actions and proposed council actions, prefetched.
-
-    The query count is fixed (one per level, whatever the number of rows):
-    strategies, their priorities, elements, themes, partnership examples,
-    actions, sub-points, responsible partners, action priorities, existing
-    activity and council actions.
-    """
-    actions = StrategyAction.objects.select_related("source").prefetch_related(
-        "sub_points",
-        Prefetch(
-            "responsible_partners",
-            queryset=ActionPartner.objects.select_related("partner", "source"),
-        ),
-        "corporate_priorities",
-        "existing_activities__source",
-        Prefetch(
-            "council_actions",
-            queryset=CouncilAction.objects.select_related("responsible_unit", "source"),
-        ),
-    )
-    themes = Theme.objects.select_related("source").prefetch_related(
-        "examples__source", Prefetch("actions", queryset=actions)
-    )
-    return (
-        Strategy.objects.select_related("source", "supersedes")
-        .prefetch_related(
-            "corporate_priorities", "elements__source", Prefetch("themes", queryset=themes)
-        )
-        .order_by("status", "-adopted_on")
-    )
 
 
 def strategy_actions_for_partner(partner_id: int | None) -> QuerySet[StrategyAction]:
@@ -58,15 +31,6 @@ def strategy_actions_for_partner(partner_id: int | None) -> QuerySet[StrategyAct
         )
         .distinct()
         .order_by("theme__strategy__slug", "theme__number", "position")
-    )
-
-
-def council_actions_for_units(unit_ids) -> QuerySet[CouncilAction]:
-    """The proposed council actions that the given council units answer for."""
-    return (
-        CouncilAction.objects.filter(responsible_unit_id__in=list(unit_ids))
-        .select_related("strategy_action__theme__strategy", "responsible_unit")
-        .order_by("strategy_action__theme__number", "strategy_action__position", "position")
     )
 
 
@@ -141,7 +105,9 @@ def plan_actions() -> QuerySet[StrategyAction]:
             "sub_points",
             Prefetch(
                 "council_actions",
-                queryset=CouncilAction.objects.select_related("responsible_unit"),
+                queryset=CouncilAction.objects.select_related(
+                    "responsible_unit", "last_input__author"
+                ),
             ),
         )
         .order_by(
@@ -162,7 +128,9 @@ def earlier_strategies() -> list[Strategy]:
 
 def action_page() -> QuerySet[StrategyAction]:
     """One strategy action with all its page shows, in a fixed number of queries."""
-    return StrategyAction.objects.select_related("theme__strategy", "source").prefetch_related(
+    return StrategyAction.objects.select_related(
+        "theme__strategy", "source", "last_update__author"
+    ).prefetch_related(
         "sub_points",
         Prefetch(
             "responsible_partners",
@@ -172,7 +140,9 @@ def action_page() -> QuerySet[StrategyAction]:
         "existing_activities__source",
         Prefetch(
             "council_actions",
-            queryset=CouncilAction.objects.select_related("responsible_unit", "source"),
+            queryset=CouncilAction.objects.select_related(
+                "responsible_unit", "source", "last_input__author", "added_by"
+            ),
         ),
         Prefetch(
             "updates",
@@ -253,3 +223,41 @@ def current_strategies() -> list[Strategy]:
         .annotate(named_themes=Count("themes"))
         .order_by("-adopted_on")
     )
+
+
+# --- Proposed council actions ---------------------------------------------------------
+
+
+def council_action_list() -> QuerySet[CouncilAction]:
+    """Proposed council actions with what their list shows, in plan order."""
+    return CouncilAction.objects.select_related(
+        "strategy_action__theme__strategy",
+        "responsible_unit",
+        "last_input__author",
+        "decided_by",
+    ).order_by(
+        "strategy_action__theme__strategy__status",
+        "strategy_action__theme__number",
+        "strategy_action__position",
+        "position",
+    )
+
+
+def council_action_page() -> QuerySet[CouncilAction]:
+    """One proposed council action with its page's contents, in a fixed number of queries."""
+    return CouncilAction.objects.select_related(
+        "strategy_action__theme__strategy",
+        "strategy_action__last_update__author",
+        "responsible_unit",
+        "lead_officer",
+        "decided_by",
+        "added_by",
+        "source",
+    ).prefetch_related(
+        Prefetch("strategy_action__existing_activities"),
+        Prefetch("inputs", queryset=CouncilInput.objects.select_related("author", "organisation")),
+    )
+
+
+def council_action_for_change() -> QuerySet[CouncilAction]:
+    return CouncilAction.objects.select_related("strategy_action", "last_input__author")

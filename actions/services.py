@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import MonitoringRound, ProgressUpdate, StrategyAction
+from .models import CouncilAction, CouncilInput, MonitoringRound, ProgressUpdate, StrategyAction
 
 
 class StaleEdit(Exception):
@@ -118,3 +118,132 @@ def close_round(*, round_: MonitoringRound, closed_by: User) -> MonitoringRound:
     round_.full_clean()
     round_.save()
     return round_
+
+
+class StaleCouncilEdit(StaleEdit):
+    """Someone else changed the proposed council action after this person started."""
+
+
+def _claim(model, pk: int, expected_version: int):
+    """Bump the version if it is still `expected_version`; the row is then ours until commit."""
+    return model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def record_council_input(
+    *,
+    council_action: CouncilAction,
+    author: User,
+    expected_version: int,
+    status: str,
+    percent_complete: int,
+    commentary: str,
+    resources: str = "",
+    evidence_url: str = "",
+    revised_target_date: datetime.date | None = None,
+    revision_reason: str = "",
+) -> CouncilInput:
+    """Record the council's input and move the proposed council action's status, together."""
+    if not _claim(CouncilAction, council_action.pk, expected_version):
+        latest = CouncilAction.objects.select_related("last_input__author").get(
+            pk=council_action.pk
+        )
+        raise StaleCouncilEdit(latest)
+    council_action.refresh_from_db()
+    council_input = CouncilInput(
+        council_action=council_action,
+        author=author,
+        organisation_id=author.organisation_id,
+        status=status,
+        percent_complete=percent_complete,
+        commentary=commentary,
+        resources=resources,
+        evidence_url=evidence_url,
+        previous_target_date=council_action.target_date,
+        revised_target_date=revised_target_date,
+        revision_reason=revision_reason if revised_target_date else "",
+    )
+    council_input.full_clean()
+    council_input._history_user = author
+    council_input.save()
+
+    council_action.status = status
+    council_action.percent_complete = percent_complete
+    if revised_target_date:
+        council_action.revised_target_date = revised_target_date
+    council_action.last_input = council_input
+    council_action._history_user = author
+    council_action.full_clean()
+    council_action.save()
+    return council_input
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    council_action: CouncilAction,
+    decided_by: User,
+    expected_version: int,
+    decision: str,
+    reason: str,
+) -> CouncilAction:
+    """Record a decision on a proposal, with its reason, who recorded it and when."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the decision."})
+    if not _claim(CouncilAction, council_action.pk, expected_version):
+        raise StaleCouncilEdit(CouncilAction.objects.get(pk=council_action.pk))
+    council_action.refresh_from_db()
+    council_action.decision = decision
+    council_action.decision_reason = reason
+    council_action.decided_by = decided_by
+    council_action.decided_by_body = ""
+    council_action.decided_on = timezone.localdate()
+    council_action.decision_paragraph = ""
+    council_action._history_user = decided_by
+    council_action.full_clean()
+    council_action.save()
+    return council_action
+
+
+@transaction.atomic
+def add_council_action(
+    *,
+    strategy_action: StrategyAction,
+    added_by: User,
+    text: str,
+    responsible_unit,
+    lead_officer: User | None = None,
+    original_target_date: datetime.date | None = None,
+) -> CouncilAction:
+    """Add a proposed council action after the report: marked with who added it and when."""
+    # Lock the strategy action's council actions so two additions get different positions.
+    existing = list(
+        CouncilAction.objects.select_for_update()
+        .filter(strategy_action=strategy_action)
+        .values_list("position", flat=True)
+    )
+    position = max(existing, default=0) + 1
+    council_action = CouncilAction(
+        strategy_action=strategy_action,
+        position=position,
+        reference=f"{strategy_action.reference}{_letter(position)}",
+        text=text,
+        responsible_unit=responsible_unit,
+        lead_officer=lead_officer,
+        original_target_date=original_target_date,
+        added_by=added_by,
+        added_at=timezone.now(),
+    )
+    council_action.full_clean()
+    council_action._history_user = added_by
+    council_action.save()
+    return council_action
+
+
+def _letter(position: int) -> str:
+    """1 → a, 26 → z, 27 → aa: the report's style of reference (T2.1a, T2.1b, …)."""
+    letters = ""
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters

@@ -1,11 +1,26 @@
 from django.urls import path
 
-from . import round_views, views
+from . import council_views, round_views, views
 
 urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("actions/<int:pk>/update/", views.post_update, name="action_update"),
+    path(
+        "actions/<int:pk>/council-actions/new/",
+        council_views.add_council_action,
+        name="council_action_add",
+    ),
+    path("council-actions/", council_views.council_action_list, name="council_actions"),
+    path("council-actions/<int:pk>/", council_views.council_action_detail, name="council_action"),
+    path(
+        "council-actions/<int:pk>/input/", council_views.record_input, name="council_action_input"
+    ),
+    path(
+        "council-actions/<int:pk>/decision/",
+        council_views.record_decision,
+        name="council_action_decision",
+    ),
     path("rounds/", round_views.round_list, name="rounds"),
     path("rounds/new/", round_views.round_open, name="round_open"),
     path("rounds/<int:pk>/", round_views.round_detail, name="round"),

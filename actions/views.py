@@ -7,13 +7,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.permissions import can_update_action, check_can_update_action, require_read_plan
+from accounts.permissions import (
+    can_add_council_action,
+    can_update_action,
+    check_can_update_action,
+    require_read_plan,
+)
 
 from . import selectors, services
 from .filters import PlanFilter
 from .forms import ProgressUpdateForm
 
 PAGE_SIZE = 25
+REPORT_FORM = "actions/report_form.html"
 
 
 @require_safe
@@ -49,6 +55,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": action.updates.all(),
         "changes": selectors.action_changes(action),
         "can_update": can_update_action(request.user, action),
+        "can_add_council_action": can_add_council_action(request.user),
     }
     return render(request, "actions/action_detail.html", context)
 
@@ -59,6 +66,7 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Post a progress update. A stale edit is refused with the newer update shown, text kept."""
     action = get_object_or_404(selectors.action_for_update(), pk=pk)
     check_can_update_action(request.user, action)
+    page = {"subject_label": "Strategy action", "heading": "Post a progress update"}
     if request.method == "GET":
         form = ProgressUpdateForm(
             initial={
@@ -67,11 +75,11 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
                 "percent_complete": action.percent_complete,
             }
         )
-        return render(request, "actions/update_form.html", {"action": action, "form": form})
+        return render(request, REPORT_FORM, {**page, "subject": action, "form": form})
 
     form = ProgressUpdateForm(request.POST)
     if not form.is_valid():
-        return render(request, "actions/update_form.html", {"action": action, "form": form})
+        return render(request, REPORT_FORM, {**page, "subject": action, "form": form})
     data = form.cleaned_data
     try:
         services.post_progress_update(
@@ -90,11 +98,14 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
         # Keep everything they typed; let them resubmit against the newer version.
         resubmit = request.POST.copy()
         resubmit["version"] = stale.action.version
+        newer = stale.action.last_update
         context = {
-            "action": stale.action,
+            **page,
+            "subject": stale.action,
             "form": ProgressUpdateForm(resubmit),
-            "newer_update": stale.action.last_update,
+            "newer": newer,
+            "newer_text": newer.narrative if newer else "",
         }
-        return render(request, "actions/update_form.html", context, status=409)
+        return render(request, REPORT_FORM, context, status=409)
     messages.success(request, f"Your update on {action.reference} has been saved.")
     return redirect(action)

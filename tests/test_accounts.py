@@ -350,10 +350,11 @@ def test_forum_member_lands_on_their_organisations_actions(client, world):
 def test_officer_lands_on_their_units_council_actions_including_units_below(client, world):
     for persona in ("officer", "officer_above"):
         client.force_login(world.personas[persona])
-        page = client.get(reverse("home")).content.decode()
-        assert world.council_action.reference in page, persona
+        response = client.get(reverse("home"), follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("council_actions"))
+        assert world.council_action.reference in response.content.decode(), persona
     client.force_login(world.personas["officer_other"])
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()
     assert world.council_action.reference not in page
 
 

@@ -67,6 +67,10 @@ ADMIN_ONLY = {**signed_in(FORBIDDEN), "admin": OK}
 # Who may post progress on `world.action` (led by the forum member's organisation).
 UPDATERS = {"forum_member", "coordinator", "admin"}
 ROUND_MANAGERS = {"coordinator", "admin"}
+# Who may record input and decisions on `world.council_action` (answered for by `world.unit`).
+UNIT_OFFICERS = {"officer", "officer_above", "admin"}
+# Who may add a proposed council action (for a unit they answer for).
+ADDERS = {"officer", "officer_above", "officer_other", "admin"}
 
 
 def only(people, code, refused=FORBIDDEN):
@@ -95,6 +99,29 @@ def update_data(world):
     }
 
 
+def input_data(world):
+    return {
+        "version": world.council_action.version,
+        "status": "at_risk",
+        "percent_complete": "15",
+        "commentary": "Matrix input",
+        "resources": "Within existing resources",
+        "evidence_url": "",
+        "revised_target_date_0": "",
+        "revised_target_date_1": "",
+        "revised_target_date_2": "",
+        "revision_reason": "",
+    }
+
+
+def decision_data(world):
+    return {"version": world.council_action.version, "decision": "deferred", "reason": "Matrix"}
+
+
+def add_data(world):
+    return {"text": "A matrix action", "responsible_unit": world.unit.pk}
+
+
 def round_data(world):
     dates = {"period_start": (1, 4, 2026), "period_end": (30, 6, 2026), "due_date": (15, 7, 2026)}
     data = {"name": "Matrix round"}
@@ -112,6 +139,10 @@ MATRIX = [
             "coordinator": FOUND,
             "cabinet": FOUND,
             "admin": FOUND,
+            # Officers land on their unit's proposed council actions.
+            "officer": FOUND,
+            "officer_above": FOUND,
+            "officer_other": FOUND,
         },
         post=everyone(NOT_ALLOWED),
     ),
@@ -130,6 +161,39 @@ MATRIX = [
         post=only(UPDATERS, FOUND),  # a valid update: saved, then back to the action
         data=update_data,
         may_change=UPDATERS,
+    ),
+    Row("council_actions", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(
+        "council_action",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "council_action_input",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=input_data,
+        may_change=UNIT_OFFICERS,
+    ),
+    Row(
+        "council_action_decision",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=decision_data,
+        may_change=UNIT_OFFICERS,
+    ),
+    Row(
+        "council_action_add",
+        kwargs=lambda w: {"pk": w.action.pk},
+        get=only(ADDERS, OK),
+        # The data names world.unit: an officer of another unit may not choose it (the
+        # form comes back with an error, nothing saved).
+        post={**only(ADDERS, FOUND), "officer_other": OK},
+        data=add_data,
+        may_change=ADDERS - {"officer_other"},
     ),
     Row("rounds", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row(

@@ -92,3 +92,44 @@ def test_no_axe_violations(page: Page, live_server, world, which):
         expect(page.get_by_text("There is a problem")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_officer_records_council_input_and_sees_it_beside_the_forums_view(
+    page: Page, live_server, world
+):
+    officer = world.personas["officer"]
+    sign_in(page, live_server, officer.username)
+
+    expect(page.get_by_role("heading", name="Proposed council actions")).to_be_visible()
+    page.get_by_role("link", name=re.compile(world.council_action.reference)).first.click()
+    page.get_by_role("button", name="Record the council’s input").click()
+    page.get_by_label("At risk").check()
+    page.get_by_label("Percent complete").fill("20")
+    page.get_by_label("Commentary").fill("Waiting for the procurement review.")
+    page.get_by_label("Resources (optional)").fill("Within existing resources")
+    page.get_by_role("button", name="Save council input").click()
+    expect(page.get_by_text("has been saved")).to_be_visible()
+    expect(page.get_by_text("Waiting for the procurement review.")).to_be_visible()
+
+    page.get_by_role("link", name=world.action.reference).first.click()
+    voices = page.locator(".app-two-voices")
+    expect(voices).to_contain_text("The Forum’s view")
+    expect(voices).to_contain_text("The council’s view")
+    expect(voices).to_contain_text("At risk")
+    expect(voices).to_contain_text(officer.full_name)
+
+
+@pytest.mark.parametrize("which", ["list", "detail", "input", "decision", "add"])
+def test_no_axe_violations_on_council_pages(page: Page, live_server, world, which):
+    sign_in(page, live_server, world.personas["officer"].username)
+    pk = world.council_action.pk
+    urls = {
+        "list": "/council-actions/",
+        "detail": f"/council-actions/{pk}/",
+        "input": f"/council-actions/{pk}/input/",
+        "decision": f"/council-actions/{pk}/decision/",
+        "add": f"/actions/{world.action.pk}/council-actions/new/",
+    }
+    page.goto(live_server.url + urls[which])
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

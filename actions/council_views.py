@@ -1,0 +1,151 @@
+"""Pages for the council's input: proposed council actions, input, decisions, additions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import permissions
+
+from . import selectors, services
+from .filters import CouncilActionFilter
+from .forms import AddCouncilActionForm, CouncilInputForm, DecisionForm
+from .models import StrategyAction
+from .views import PAGE_SIZE, REPORT_FORM
+
+
+@require_safe
+@login_required
+def council_action_list(request: HttpRequest) -> HttpResponse:
+    """Every proposed council action, filtered by unit, decision, status, overdue."""
+    permissions.require_read_plan(request.user)
+    filters = CouncilActionFilter(request.GET, queryset=selectors.council_action_list())
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+    }
+    return render(request, "council_actions/list.html", context)
+
+
+@require_safe
+@login_required
+def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposed council action: its words, decision, and the timeline of council input."""
+    permissions.require_read_plan(request.user)
+    council_action = get_object_or_404(selectors.council_action_page(), pk=pk)
+    context = {
+        "council_action": council_action,
+        "inputs": council_action.inputs.all(),
+        "can_record": permissions.can_record_council_input(request.user, council_action),
+    }
+    return render(request, "council_actions/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_input(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record council input. A stale edit is refused with the newer input shown, text kept."""
+    council_action = get_object_or_404(selectors.council_action_for_change(), pk=pk)
+    permissions.check_can_record_council_input(request.user, council_action)
+    page = {"subject_label": "Proposed council action", "heading": "Record the council’s input"}
+    if request.method == "GET":
+        initial = {
+            "version": council_action.version,
+            "status": council_action.status,
+            "percent_complete": council_action.percent_complete,
+        }
+        form = CouncilInputForm(initial=initial)
+        return render(request, REPORT_FORM, {**page, "subject": council_action, "form": form})
+
+    form = CouncilInputForm(request.POST)
+    if not form.is_valid():
+        return render(request, REPORT_FORM, {**page, "subject": council_action, "form": form})
+    data = form.cleaned_data
+    try:
+        services.record_council_input(
+            council_action=council_action,
+            author=request.user,
+            expected_version=data["version"],
+            status=data["status"],
+            percent_complete=data["percent_complete"],
+            commentary=data["commentary"],
+            resources=data["resources"],
+            evidence_url=data["evidence_url"],
+            revised_target_date=data["revised_target_date"],
+            revision_reason=data["revision_reason"],
+        )
+    except services.StaleCouncilEdit as stale:
+        resubmit = request.POST.copy()
+        resubmit["version"] = stale.action.version
+        newer = stale.action.last_input
+        context = {
+            **page,
+            "subject": stale.action,
+            "form": CouncilInputForm(resubmit),
+            "newer": newer,
+            "newer_text": newer.commentary if newer else "",
+        }
+        return render(request, REPORT_FORM, context, status=409)
+    messages.success(request, f"The council’s input on {council_action.reference} has been saved.")
+    return redirect(council_action)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a decision on a proposal: accepted, in progress, deferred or declined."""
+    council_action = get_object_or_404(selectors.council_action_for_change(), pk=pk)
+    permissions.check_can_record_decision(request.user, council_action)
+    template = "council_actions/decision_form.html"
+    form = DecisionForm(
+        request.POST or None,
+        initial={"version": council_action.version, "decision": council_action.decision},
+    )
+    context = {"council_action": council_action, "form": form}
+    if request.method == "GET" or not form.is_valid():
+        return render(request, template, context)
+    try:
+        services.record_decision(
+            council_action=council_action,
+            decided_by=request.user,
+            expected_version=form.cleaned_data["version"],
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.StaleCouncilEdit as stale:
+        resubmit = request.POST.copy()
+        resubmit["version"] = stale.action.version
+        context.update(form=DecisionForm(resubmit), council_action=stale.action, stale=True)
+        return render(request, template, context, status=409)
+    messages.success(request, f"The decision on {council_action.reference} has been recorded.")
+    return redirect(council_action)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def add_council_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a proposed council action to a strategy action, as the plan evolves."""
+    strategy_action = get_object_or_404(StrategyAction.objects.select_related("theme"), pk=pk)
+    permissions.check_can_add_council_action(request.user)
+    units = permissions.council_units_for(request.user)
+    form = AddCouncilActionForm(request.POST or None, units=units)
+    context = {"strategy_action": strategy_action, "form": form}
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "council_actions/add_form.html", context)
+    try:
+        council_action = services.add_council_action(
+            strategy_action=strategy_action, added_by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "council_actions/add_form.html", context)
+    messages.success(request, f"Proposed council action {council_action.reference} added.")
+    return redirect(council_action)
