@@ -90,6 +90,11 @@ def council_units_for(user: User):
     return units.filter(pk__in=units_answered_for(user))
 
 
+def can_generate_report(user) -> bool:
+    """Generate the Cabinet report (which keeps its figures): the coordinator and administrators."""
+    return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
+
+
 def can_manage_rounds(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
 
@@ -101,8 +106,11 @@ def has_own_list(user) -> bool:
     )
 
 
-def can_read_dashboard(user) -> bool:
-    return can_read_plan(user)
+def lands_on_dashboard(user) -> bool:
+    """Cabinet members (who change nothing) land on the dashboard."""
+    return has_role(user, Role.CABINET_MEMBER) and not has_role(
+        user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR, Role.FORUM_MEMBER, Role.COUNCIL_OFFICER
+    )
 
 
 def responsible_partner_ids(action: StrategyAction) -> set[int]:
@@ -154,6 +162,11 @@ def check_can_record_decision(user, council_action: CouncilAction) -> None:
 def check_can_add_council_action(user) -> None:
     if not can_add_council_action(user):
         raise PermissionDenied("Only council officers can add a proposed council action.")
+
+
+def check_can_generate_report(user) -> None:
+    if not can_generate_report(user):
+        raise PermissionDenied("Only the Forum coordinator can generate the Cabinet report.")
 
 
 def check_can_manage_rounds(user) -> None:

@@ -15,9 +15,12 @@ from .roles import Role
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Forum members see their organisation's actions; officers their unit's; others the plan."""
+    """Forum members see their organisation's actions, officers their unit's, Cabinet members
+    the dashboard, and the coordinator and administrators the plan."""
     user = request.user
     permissions.require_read_plan(user)
+    if permissions.lands_on_dashboard(user):
+        return redirect("dashboard")
     if not permissions.has_own_list(user):
         return redirect("plan")
     if permissions.has_role(user, Role.FORUM_MEMBER):

@@ -670,3 +670,25 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.recipient} on {self.sent_on}"
+
+
+class ReportSnapshot(models.Model):
+    """What a Cabinet report showed when it was generated, to compare the next one against.
+
+    `data` holds, per action, its status, percent complete, dates and latest
+    narrative: {"strategy": {id: {...}}, "council": {id: {...}}}.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.title} ({self.created_at:%-d %B %Y})"

@@ -358,7 +358,13 @@ def test_officer_lands_on_their_units_council_actions_including_units_below(clie
     assert world.council_action.reference not in page
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "cabinet", "admin"])
+def test_cabinet_member_lands_on_the_dashboard(client, world):
+    client.force_login(world.personas["cabinet"])
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("dashboard")
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "admin"])
 def test_others_land_on_the_plan(client, world, persona):
     client.force_login(world.personas[persona])
     response = client.get(reverse("home"))

@@ -195,6 +195,18 @@ MATRIX = [
         data=add_data,
         may_change=ADDERS - {"officer_other"},
     ),
+    Row("dashboard", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row("dashboard_changes", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(
+        "cabinet_report",
+        get=ROLE_READER,
+        # Generating the report keeps a snapshot: the coordinator and administrators only.
+        post=only(ROUND_MANAGERS, FOUND),
+        may_change=ROUND_MANAGERS,
+    ),
+    Row("cabinet_report_pdf", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row("export_csv", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row("export_xlsx", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row("rounds", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row(
         "round_open",

@@ -199,6 +199,7 @@ def test_filters_live_in_the_query_string_and_survive_paging(user_client, two_ac
     page = plan_page(user_client, status="off_track")
     assert "Showing 1 to 25 of 31 strategy actions matching your filters." in page
     assert "?status=off_track&amp;page=2" in page
+    assert "/exports/action-plan.csv?status=off_track" in page  # downloads keep the filters
     page2 = plan_page(user_client, status="off_track", page=2)
     assert "Showing 26 to 31 of 31" in page2
 

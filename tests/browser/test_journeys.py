@@ -133,3 +133,27 @@ def test_no_axe_violations_on_council_pages(page: Page, live_server, world, whic
     page.goto(live_server.url + urls[which])
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_cabinet_member_reads_the_dashboard_changes_and_pdf(page: Page, live_server, world):
+    sign_in(page, live_server, world.personas["cabinet"].username)
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Exceptions")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile("What changed since the last report")).click()
+    expect(page.get_by_role("heading", name=re.compile("What changed since"))).to_be_visible()
+
+    page.goto(f"{live_server.url}/dashboard/")
+    link = page.get_by_role("link", name="download it as a PDF")
+    pdf = page.request.get(live_server.url + link.get_attribute("href"))
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/changes/", "/reports/cabinet/"])
+def test_no_axe_violations_on_dashboard_and_report(page: Page, live_server, world, url):
+    sign_in(page, live_server, world.personas["coordinator"].username)
+    page.goto(live_server.url + url)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,302 @@
+"""Exports of the action plan: a CSV and an Excel workbook, with the plan page's filters.
+
+Both read the plan a chunk at a time (``.iterator(chunk_size=CHUNK_SIZE)`` with
+prefetching), so memory stays bounded and the number of queries is a fixed
+handful per chunk, whatever the size of the plan:
+
+* the CSV is streamed: each row is written to the response as it is made;
+* the workbook uses openpyxl's write-only mode, which writes each sheet's rows
+  to a temporary file (with inline strings, so no shared-string table grows in
+  memory) and is then saved to a temporary file that is streamed back.
+
+Narratives and other cells are typed by people, so any text that a spreadsheet
+would read as a formula is prefixed with a single quote (OWASP's advice on CSV
+injection).
+"""
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from accounts.permissions import require_read_plan
+
+from . import selectors
+from .filters import PlanFilter
+from .models import ActionPartner, CouncilAction, StrategyAction
+from .status import Status
+
+CHUNK_SIZE = 2000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+STRATEGY_ACTION_HEADERS = [
+    "Strategy",
+    "Theme",
+    "Reference",
+    "Strategy action",
+    "Status",
+    "Percent complete",
+    "Lead partners",
+    "Supporting partners",
+    "Original target date",
+    "Revised target date",
+    "Overdue",
+    "Last update date",
+    "Last update by",
+    "Last update organisation",
+    "Latest narrative",
+    "Next steps",
+    "The Forum's view",
+    "The council's view",
+    "Views differ",
+    "Proposed council actions",
+]
+
+COUNCIL_ACTION_HEADERS = [
+    "Strategy action reference",
+    "Reference",
+    "Proposed council action",
+    "Responsible unit",
+    "Lead officer",
+    "Decision",
+    "Decided by",
+    "Decided on",
+    "Decision reason",
+    "Status",
+    "Percent complete",
+    "Original target date",
+    "Revised target date",
+    "Last input date",
+    "Last input by",
+    "Latest commentary",
+    "Resources",
+    "Added after the report",
+]
+
+# A cell starting with one of these may be run as a formula by a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text a spreadsheet could read as a formula, prefixed with a quote; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+# --- What is exported ---------------------------------------------------------------
+
+
+def export_actions() -> QuerySet[StrategyAction]:
+    """The plan's strategy actions, in plan order, with what both exports show.
+
+    It keeps the plan's ordering but loads only what the exports need: no sub-points,
+    and the council actions with their lead officer and decider for the workbook.
+    """
+    return (
+        selectors.plan_actions()
+        .select_related(None)
+        .prefetch_related(None)
+        .select_related("theme__strategy", "last_update__author", "last_update__organisation")
+        .prefetch_related(
+            Prefetch(
+                "responsible_partners",
+                queryset=ActionPartner.objects.select_related("partner"),
+            ),
+            Prefetch(
+                "council_actions",
+                queryset=CouncilAction.objects.select_related(
+                    "responsible_unit", "lead_officer", "decided_by", "last_input__author"
+                ),
+            ),
+        )
+    )
+
+
+def filtered_actions(request: HttpRequest) -> QuerySet[StrategyAction]:
+    """The strategy actions the plan page would show for the same query string."""
+    return PlanFilter(request.GET, queryset=export_actions()).qs
+
+
+def iterate(actions: QuerySet[StrategyAction]) -> Iterator[StrategyAction]:
+    """A chunk at a time: one query per chunk, plus one per prefetch per chunk."""
+    return actions.iterator(chunk_size=CHUNK_SIZE)
+
+
+def strategy_action_values(action: StrategyAction) -> list:
+    """One strategy action's row, as Python values (dates as dates)."""
+    partners = action.responsible_partners.all()
+    council_actions = action.council_actions.all()
+    update = action.last_update
+    voices = action.voices
+    council = voices["council"]
+    return [
+        action.theme.strategy.title,
+        str(action.theme),
+        action.reference,
+        action.text,
+        Status(action.status).label,
+        action.percent_complete,
+        "; ".join(p.partner.name for p in partners if p.role == ActionPartner.Role.LEAD),
+        "; ".join(p.partner.name for p in partners if p.role == ActionPartner.Role.SUPPORTING),
+        action.original_target_date,
+        action.revised_target_date,
+        _yes_no(action.is_overdue),
+        _local_date(update.created_at) if update else None,
+        _text(update.author) if update else "",
+        _text(update.organisation) if update else "",
+        update.narrative if update else "",
+        update.next_steps if update else "",
+        voices["forum"].status.label,
+        council.status.label if council else "",
+        _yes_no(voices["differ"]),
+        "; ".join(c.reference for c in council_actions),
+    ]
+
+
+def council_action_values(action: StrategyAction, council_action: CouncilAction) -> list:
+    """One proposed council action's row, as Python values (dates as dates)."""
+    latest = council_action.last_input
+    return [
+        action.reference,
+        council_action.reference,
+        council_action.text,
+        _text(council_action.responsible_unit),
+        _text(council_action.lead_officer),
+        council_action.get_decision_display(),
+        council_action.decided_by_display,
+        council_action.decided_on,
+        council_action.decision_reason,
+        Status(council_action.status).label,
+        council_action.percent_complete,
+        council_action.original_target_date,
+        council_action.revised_target_date,
+        _local_date(latest.created_at) if latest else None,
+        _text(latest.author) if latest else "",
+        latest.commentary if latest else "",
+        latest.resources if latest else "",
+        _yes_no(council_action.added_after_report),
+    ]
+
+
+def _filename(extension: str) -> str:
+    return f"action-plan-{timezone.localdate().isoformat()}.{extension}"
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+class Echo:
+    """A file-like object that hands back what is written, for csv.writer to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value) -> str | int:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def csv_lines(actions: QuerySet[StrategyAction]) -> Iterable[str]:
+    """The CSV a line at a time: a byte order mark for Excel, the header, then each action."""
+    writer = csv.writer(Echo())
+    yield "\ufeff"
+    yield writer.writerow(STRATEGY_ACTION_HEADERS)
+    for action in iterate(actions):
+        yield writer.writerow([_csv_cell(v) for v in strategy_action_values(action)])
+
+
+@require_safe
+@login_required
+def action_plan_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered plan as CSV, one row per strategy action, streamed."""
+    require_read_plan(request.user)
+    response = StreamingHttpResponse(
+        csv_lines(filtered_actions(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+# --- Excel ----------------------------------------------------------------------------
+
+
+def _xlsx_cell(value):
+    if isinstance(value, str):
+        # Control characters (say, pasted from a word processor) are not allowed in XML.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def _header(sheet, headers: list[str]) -> list[WriteOnlyCell]:
+    bold = Font(bold=True)
+    cells = []
+    for heading in headers:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
+def write_workbook(actions: QuerySet[StrategyAction], file) -> None:
+    """Write the two sheets in one pass over the actions, then save the workbook to `file`."""
+    workbook = Workbook(write_only=True)
+    action_sheet = workbook.create_sheet("Strategy actions")
+    council_sheet = workbook.create_sheet("Proposed council actions")
+    for sheet, headers in (
+        (action_sheet, STRATEGY_ACTION_HEADERS),
+        (council_sheet, COUNCIL_ACTION_HEADERS),
+    ):
+        sheet.freeze_panes = "A2"
+        sheet.append(_header(sheet, headers))
+    for action in iterate(actions):
+        action_sheet.append([_xlsx_cell(v) for v in strategy_action_values(action)])
+        for council_action in action.council_actions.all():
+            council_sheet.append(
+                [_xlsx_cell(v) for v in council_action_values(action, council_action)]
+            )
+    workbook.save(file)
+
+
+@require_safe
+@login_required
+def action_plan_xlsx(request: HttpRequest) -> FileResponse:
+    """The filtered plan as an Excel workbook: its strategy actions and their council actions."""
+    require_read_plan(request.user)
+    # On disk rather than in memory; the response closes (and so deletes) it once sent.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    try:
+        write_workbook(filtered_actions(request), file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
