@@ -14,7 +14,7 @@ from . import selectors, services
 from .filters import CouncilActionFilter
 from .forms import AddCouncilActionForm, CouncilInputForm, DecisionForm
 from .models import StrategyAction
-from .views import PAGE_SIZE, REPORT_FORM
+from .views import PAGE_SIZE, report_form_page
 
 
 @require_safe
@@ -52,50 +52,30 @@ def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def record_input(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record council input. A stale edit is refused with the newer input shown, text kept."""
+    """Record the council's input on a proposed council action."""
     council_action = get_object_or_404(selectors.council_action_for_change(), pk=pk)
     permissions.check_can_record_council_input(request.user, council_action)
-    page = {"subject_label": "Proposed council action", "heading": "Record the council’s input"}
-    if request.method == "GET":
-        initial = {
-            "version": council_action.version,
-            "status": council_action.status,
-            "percent_complete": council_action.percent_complete,
-        }
-        form = CouncilInputForm(initial=initial)
-        return render(request, REPORT_FORM, {**page, "subject": council_action, "form": form})
 
-    form = CouncilInputForm(request.POST)
-    if not form.is_valid():
-        return render(request, REPORT_FORM, {**page, "subject": council_action, "form": form})
-    data = form.cleaned_data
-    try:
+    def save(data):
         services.record_council_input(
             council_action=council_action,
             author=request.user,
-            expected_version=data["version"],
-            status=data["status"],
-            percent_complete=data["percent_complete"],
-            commentary=data["commentary"],
-            resources=data["resources"],
-            evidence_url=data["evidence_url"],
-            revised_target_date=data["revised_target_date"],
-            revision_reason=data["revision_reason"],
+            expected_version=data.pop("version"),
+            **data,
         )
-    except services.StaleCouncilEdit as stale:
-        resubmit = request.POST.copy()
-        resubmit["version"] = stale.action.version
-        newer = stale.action.last_input
-        context = {
-            **page,
-            "subject": stale.action,
-            "form": CouncilInputForm(resubmit),
-            "newer": newer,
-            "newer_text": newer.commentary if newer else "",
-        }
-        return render(request, REPORT_FORM, context, status=409)
-    messages.success(request, f"The council’s input on {council_action.reference} has been saved.")
-    return redirect(council_action)
+
+    return report_form_page(
+        request,
+        subject=council_action,
+        form_class=CouncilInputForm,
+        page={
+            "subject_label": "Proposed council action",
+            "heading": "Record the council’s input",
+            "saved": f"The council’s input on {council_action.reference} has been saved.",
+        },
+        save=save,
+        newer_text=lambda council_input: council_input.commentary,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,7 +100,7 @@ def record_decision(request: HttpRequest, pk: int) -> HttpResponse:
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
         )
-    except services.StaleCouncilEdit as stale:
+    except services.StaleEdit as stale:
         resubmit = request.POST.copy()
         resubmit["version"] = stale.action.version
         context.update(form=DecisionForm(resubmit), council_action=stale.action, stale=True)

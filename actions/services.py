@@ -15,11 +15,58 @@ from .models import CouncilAction, CouncilInput, MonitoringRound, ProgressUpdate
 
 
 class StaleEdit(Exception):
-    """Someone else changed the action after this person started their edit."""
+    """Someone else changed the action after this person started their edit.
 
-    def __init__(self, action: StrategyAction):
+    `action` is the action as it is now; `latest` its latest report (update or input).
+    """
+
+    def __init__(self, action, latest=None):
         super().__init__(f"{action.reference} has changed since the edit began")
         self.action = action
+        self.latest = latest
+
+
+def _claim(model, pk: int, expected_version: int) -> bool:
+    """Bump the version if it is still `expected_version`; the row is then ours until commit.
+
+    On PostgreSQL the row lock makes a concurrent claim wait and then see the new
+    version; SQLite serialises writers. Either way one edit of a given version wins.
+    """
+    return bool(
+        model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
+    )
+
+
+def _record_report(*, subject, report, author: User, expected_version: int, latest: str):
+    """Save a progress report and move its subject's status with it, or raise StaleEdit.
+
+    `latest` names the subject's field that points at its newest report.
+    """
+    model = type(subject)
+    if not _claim(model, subject.pk, expected_version):
+        now = model.objects.select_related(f"{latest}__author", f"{latest}__organisation").get(
+            pk=subject.pk
+        )
+        raise StaleEdit(now, getattr(now, latest))
+    subject.refresh_from_db()
+    report.author = author
+    report.organisation_id = author.organisation_id
+    report.previous_target_date = subject.target_date
+    if not report.revised_target_date:
+        report.revision_reason = ""
+    report.full_clean()
+    report._history_user = author
+    report.save()
+
+    subject.status = report.status
+    subject.percent_complete = report.percent_complete
+    if report.revised_target_date:
+        subject.revised_target_date = report.revised_target_date
+    setattr(subject, latest, report)
+    subject._history_user = author
+    subject.full_clean()
+    subject.save()
+    return report
 
 
 @transaction.atomic
@@ -41,43 +88,24 @@ def post_progress_update(
     Raises StaleEdit if the action changed after `expected_version` was read:
     nothing is saved, and the caller shows the newer update.
     """
-    # Claim the action with a conditional update: on PostgreSQL the row lock
-    # makes a concurrent claim wait and then see the new version; SQLite
-    # serialises writers. Either way only one edit of a given version wins.
-    claimed = StrategyAction.objects.filter(pk=action.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise StaleEdit(StrategyAction.objects.select_related("last_update").get(pk=action.pk))
-    action.refresh_from_db()
-
     update = ProgressUpdate(
         action=action,
         round=MonitoringRound.objects.open().first(),
-        author=author,
-        organisation_id=author.organisation_id,
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
         next_steps=next_steps,
         evidence_url=evidence_url,
-        previous_target_date=action.target_date,
         revised_target_date=revised_target_date,
-        revision_reason=revision_reason if revised_target_date else "",
+        revision_reason=revision_reason,
     )
-    update.full_clean()
-    update._history_user = author
-    update.save()
-
-    action.status = status
-    action.percent_complete = percent_complete
-    if revised_target_date:
-        action.revised_target_date = revised_target_date
-    action.last_update = update
-    action._history_user = author
-    action.full_clean()
-    action.save()
-    return update
+    return _record_report(
+        subject=action,
+        report=update,
+        author=author,
+        expected_version=expected_version,
+        latest="last_update",
+    )
 
 
 @transaction.atomic
@@ -120,15 +148,6 @@ def close_round(*, round_: MonitoringRound, closed_by: User) -> MonitoringRound:
     return round_
 
 
-class StaleCouncilEdit(StaleEdit):
-    """Someone else changed the proposed council action after this person started."""
-
-
-def _claim(model, pk: int, expected_version: int):
-    """Bump the version if it is still `expected_version`; the row is then ours until commit."""
-    return model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
-
-
 @transaction.atomic
 def record_council_input(
     *,
@@ -144,38 +163,23 @@ def record_council_input(
     revision_reason: str = "",
 ) -> CouncilInput:
     """Record the council's input and move the proposed council action's status, together."""
-    if not _claim(CouncilAction, council_action.pk, expected_version):
-        latest = CouncilAction.objects.select_related("last_input__author").get(
-            pk=council_action.pk
-        )
-        raise StaleCouncilEdit(latest)
-    council_action.refresh_from_db()
     council_input = CouncilInput(
         council_action=council_action,
-        author=author,
-        organisation_id=author.organisation_id,
         status=status,
         percent_complete=percent_complete,
         commentary=commentary,
         resources=resources,
         evidence_url=evidence_url,
-        previous_target_date=council_action.target_date,
         revised_target_date=revised_target_date,
-        revision_reason=revision_reason if revised_target_date else "",
+        revision_reason=revision_reason,
     )
-    council_input.full_clean()
-    council_input._history_user = author
-    council_input.save()
-
-    council_action.status = status
-    council_action.percent_complete = percent_complete
-    if revised_target_date:
-        council_action.revised_target_date = revised_target_date
-    council_action.last_input = council_input
-    council_action._history_user = author
-    council_action.full_clean()
-    council_action.save()
-    return council_input
+    return _record_report(
+        subject=council_action,
+        report=council_input,
+        author=author,
+        expected_version=expected_version,
+        latest="last_input",
+    )
 
 
 @transaction.atomic
@@ -191,7 +195,7 @@ def record_decision(
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the decision."})
     if not _claim(CouncilAction, council_action.pk, expected_version):
-        raise StaleCouncilEdit(CouncilAction.objects.get(pk=council_action.pk))
+        raise StaleEdit(CouncilAction.objects.get(pk=council_action.pk))
     council_action.refresh_from_db()
     council_action.decision = decision
     council_action.decision_reason = reason

@@ -60,52 +60,62 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/action_detail.html", context)
 
 
+def report_form_page(request: HttpRequest, *, subject, form_class, page: dict, save, newer_text):
+    """The flow shared by posting an update and recording council input.
+
+    GET shows the form, starting from the subject's status. POST validates and
+    calls `save(cleaned_data)`; if someone else saved first (StaleEdit), the form
+    comes back with their report shown, everything typed kept, and the new
+    version, so saving again works.
+    """
+    context = {**page, "subject": subject}
+    if request.method == "GET":
+        initial = {
+            "version": subject.version,
+            "status": subject.status,
+            "percent_complete": subject.percent_complete,
+        }
+        return render(request, REPORT_FORM, {**context, "form": form_class(initial=initial)})
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render(request, REPORT_FORM, {**context, "form": form})
+    try:
+        save(form.cleaned_data)
+    except services.StaleEdit as stale:
+        resubmit = request.POST.copy()
+        resubmit["version"] = stale.action.version
+        context.update(
+            subject=stale.action,
+            form=form_class(resubmit),
+            newer=stale.latest,
+            newer_text=newer_text(stale.latest) if stale.latest else "",
+        )
+        return render(request, REPORT_FORM, context, status=409)
+    messages.success(request, page["saved"])
+    return redirect(subject)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def post_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post a progress update. A stale edit is refused with the newer update shown, text kept."""
+    """Post a progress update on a strategy action."""
     action = get_object_or_404(selectors.action_for_update(), pk=pk)
     check_can_update_action(request.user, action)
-    page = {"subject_label": "Strategy action", "heading": "Post a progress update"}
-    if request.method == "GET":
-        form = ProgressUpdateForm(
-            initial={
-                "version": action.version,
-                "status": action.status,
-                "percent_complete": action.percent_complete,
-            }
-        )
-        return render(request, REPORT_FORM, {**page, "subject": action, "form": form})
 
-    form = ProgressUpdateForm(request.POST)
-    if not form.is_valid():
-        return render(request, REPORT_FORM, {**page, "subject": action, "form": form})
-    data = form.cleaned_data
-    try:
+    def save(data):
         services.post_progress_update(
-            action=action,
-            author=request.user,
-            expected_version=data["version"],
-            status=data["status"],
-            percent_complete=data["percent_complete"],
-            narrative=data["narrative"],
-            next_steps=data["next_steps"],
-            evidence_url=data["evidence_url"],
-            revised_target_date=data["revised_target_date"],
-            revision_reason=data["revision_reason"],
+            action=action, author=request.user, expected_version=data.pop("version"), **data
         )
-    except services.StaleEdit as stale:
-        # Keep everything they typed; let them resubmit against the newer version.
-        resubmit = request.POST.copy()
-        resubmit["version"] = stale.action.version
-        newer = stale.action.last_update
-        context = {
-            **page,
-            "subject": stale.action,
-            "form": ProgressUpdateForm(resubmit),
-            "newer": newer,
-            "newer_text": newer.narrative if newer else "",
-        }
-        return render(request, REPORT_FORM, context, status=409)
-    messages.success(request, f"Your update on {action.reference} has been saved.")
-    return redirect(action)
+
+    return report_form_page(
+        request,
+        subject=action,
+        form_class=ProgressUpdateForm,
+        page={
+            "subject_label": "Strategy action",
+            "heading": "Post a progress update",
+            "saved": f"Your update on {action.reference} has been saved.",
+        },
+        save=save,
+        newer_text=lambda update: update.narrative,
+    )
