@@ -72,5 +72,13 @@ test: $(VENV)/.installed-dev css lint
 	fi
 	$(BIN)/pytest
 
+# --- benchmark ------------------------------------------------------------------
+# Seeds 1,000 and 10,000 synthetic actions (20 updates each) into a benchmark database
+# that it drops and recreates (BENCH_DATABASE_URL, else PostgreSQL tracker_bench on
+# 127.0.0.1:5432 if it answers, else bench.sqlite3), times the pages, writes docs/benchmarks.md.
+.PHONY: bench
+bench: $(VENV)/.installed-dev css
+	$(MANAGE) bench --sizes 1000 10000 --updates 20 --runs 5 --output docs/benchmarks.md
+
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3
