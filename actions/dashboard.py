@@ -28,6 +28,7 @@ from django.db.models import (
 from strategy.models import CorporatePriority, Strategy
 from themes.models import Theme
 
+from . import voices
 from .models import (
     ActionPriority,
     CouncilAction,
@@ -43,14 +44,17 @@ LIST_LIMIT = 20
 CLOSED = (Status.COMPLETED, Status.WITHDRAWN)
 
 
+def current_themes() -> QuerySet[Theme]:
+    return Theme.objects.filter(strategy__status=Strategy.Status.CURRENT)
+
+
 def current_strategy_actions() -> QuerySet[StrategyAction]:
-    return StrategyAction.objects.filter(theme__strategy__status=Strategy.Status.CURRENT)
+    # A subquery on the (few) current themes: the planner uses the theme index, no join.
+    return StrategyAction.objects.filter(theme_id__in=current_themes().values("pk"))
 
 
 def current_council_actions() -> QuerySet[CouncilAction]:
-    return CouncilAction.objects.filter(
-        strategy_action__theme__strategy__status=Strategy.Status.CURRENT
-    )
+    return CouncilAction.objects.filter(strategy_action__theme_id__in=current_themes().values("pk"))
 
 
 # --- Counts and percentages ------------------------------------------------------------------
@@ -65,16 +69,6 @@ class StatusCount:
     @property
     def together(self) -> int:
         return self.strategy + self.council
-
-
-def status_counts() -> list[StatusCount]:
-    """How many actions are at each status: strategy, council, together (two queries)."""
-    rows = {s: StatusCount(s) for s in Status}
-    for status, n in current_strategy_actions().values_list("status").annotate(n=Count("pk")):
-        rows[Status(status)].strategy = n
-    for status, n in current_council_actions().values_list("status").annotate(n=Count("pk")):
-        rows[Status(status)].council = n
-    return list(rows.values())
 
 
 @dataclass
@@ -107,6 +101,60 @@ class Progress:
         )
 
 
+@dataclass
+class Summary:
+    """Counts by status, overall progress and progress by theme."""
+
+    counts: list[StatusCount]
+    overall: Progress
+    themes: list[Progress]
+
+
+def summary() -> Summary:
+    """One grouped query per side (strategy, council) by theme and status gives every figure."""
+    counts = {s: StatusCount(s) for s in Status}
+    overall = Progress("All actions")
+    by_theme: dict[int, Progress] = {}
+    sides = (
+        ("strategy", current_strategy_actions(), "theme_id"),
+        ("council", current_council_actions(), "strategy_action__theme_id"),
+    )
+    for side, queryset, theme_key in sides:
+        grouped = (
+            queryset.values_list(theme_key, "status")
+            .annotate(n=Count("pk"), total=Sum("percent_complete"))
+            .order_by()
+        )
+        for theme_id, status, n, total in grouped:
+            row = counts[Status(status)]
+            setattr(row, side, getattr(row, side) + n)
+            for progress in (overall, by_theme.setdefault(theme_id, Progress(""))):
+                setattr(progress, f"{side}_count", getattr(progress, f"{side}_count") + n)
+                setattr(progress, f"{side}_sum", getattr(progress, f"{side}_sum") + (total or 0))
+    themes = []
+    for theme in (
+        current_themes()
+        .filter(strategy__kind=Strategy.Kind.STRATEGY)
+        .order_by("strategy__title", "number")
+    ):
+        row = by_theme.get(theme.pk, Progress(""))
+        row.label = f"Theme {theme.number}: {theme.title}"
+        themes.append(row)
+    return Summary(list(counts.values()), overall, themes)
+
+
+def status_counts() -> list[StatusCount]:
+    return summary().counts
+
+
+def progress_overall() -> Progress:
+    return summary().overall
+
+
+def progress_by_theme() -> list[Progress]:
+    return summary().themes
+
+
 def _count_and_sum(queryset, key: str, percent: str = "percent_complete") -> dict:
     """{key value: (number of actions, sum of their percent complete)}."""
     return {
@@ -115,36 +163,9 @@ def _count_and_sum(queryset, key: str, percent: str = "percent_complete") -> dic
     }
 
 
-def progress_overall() -> Progress:
-    row = Progress("All actions")
-    for queryset, side in (
-        (current_strategy_actions(), "strategy"),
-        (current_council_actions(), "council"),
-    ):
-        totals = queryset.aggregate(n=Count("pk"), total=Sum("percent_complete"))
-        setattr(row, f"{side}_count", totals["n"] or 0)
-        setattr(row, f"{side}_sum", totals["total"] or 0)
-    return row
-
-
-def progress_by_theme() -> list[Progress]:
-    strategy = _count_and_sum(current_strategy_actions(), "theme_id")
-    council = _count_and_sum(current_council_actions(), "strategy_action__theme_id")
-    themes = Theme.objects.filter(
-        strategy__status=Strategy.Status.CURRENT, strategy__kind=Strategy.Kind.STRATEGY
-    ).order_by("strategy__title", "number")
-    rows = []
-    for theme in themes:
-        row = Progress(f"Theme {theme.number}: {theme.title}")
-        row.strategy_count, row.strategy_sum = strategy.get(theme.pk, (0, 0))
-        row.council_count, row.council_sum = council.get(theme.pk, (0, 0))
-        rows.append(row)
-    return rows
-
-
 def progress_by_priority() -> list[Progress]:
     """A proposed council action counts under the priorities of the strategy action it serves."""
-    links = ActionPriority.objects.filter(action__theme__strategy__status=Strategy.Status.CURRENT)
+    links = ActionPriority.objects.filter(action__theme_id__in=current_themes().values("pk"))
     strategy = _count_and_sum(links, "priority_id", "action__percent_complete")
     council = _count_and_sum(links, "priority_id", "action__council_actions__percent_complete")
     rows = []
@@ -181,19 +202,29 @@ def _listed(queryset) -> QuerySet:
     ).order_by("theme__number", "position")
 
 
-def off_track_and_at_risk() -> Capped:
-    return _capped(
-        _listed(current_strategy_actions().filter(status__in=[Status.OFF_TRACK, Status.AT_RISK]))
-    )
+WORRYING = (Status.OFF_TRACK, Status.AT_RISK)
 
 
-def council_off_track_and_at_risk() -> Capped:
-    return _capped(
+def _worrying_count(counts: list[StatusCount] | None, side: str, queryset) -> int:
+    """From the summary's counts when given (no extra query), else counted."""
+    if counts is None:
+        return queryset.count()
+    return sum(getattr(row, side) for row in counts if row.status in WORRYING)
+
+
+def off_track_and_at_risk(counts: list[StatusCount] | None = None) -> Capped:
+    queryset = _listed(current_strategy_actions().filter(status__in=WORRYING))
+    return Capped(list(queryset[:LIST_LIMIT]), _worrying_count(counts, "strategy", queryset))
+
+
+def council_off_track_and_at_risk(counts: list[StatusCount] | None = None) -> Capped:
+    queryset = (
         current_council_actions()
-        .filter(status__in=[Status.OFF_TRACK, Status.AT_RISK])
+        .filter(status__in=WORRYING)
         .select_related("strategy_action", "responsible_unit", "last_input__author")
         .order_by("strategy_action__theme__number", "strategy_action__position", "position")
     )
+    return Capped(list(queryset[:LIST_LIMIT]), _worrying_count(counts, "council", queryset))
 
 
 def _overdue_q(today: datetime.date) -> Q:
@@ -222,49 +253,51 @@ def slipped() -> Capped:
 
 
 def without_update_this_round() -> Capped | None:
+    """Open actions with no update in the open round: two id lists compared in Python,
+    cheaper than NOT EXISTS over every update."""
     round_ = current_round()
     if round_ is None:
         return None
-    updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), round=round_)
-    return _capped(
-        _listed(current_strategy_actions().exclude(status__in=CLOSED).exclude(Exists(updated)))
+    updated = set(
+        ProgressUpdate.objects.filter(round=round_).values_list("action_id", flat=True).distinct()
     )
-
-
-# The two voices compared in the database (see actions/voices.py for the same rule in Python).
-_SEVERITY = Case(
-    When(council_actions__status=Status.OFF_TRACK, then=0),
-    When(council_actions__status=Status.AT_RISK, then=1),
-    When(council_actions__status=Status.NOT_STARTED, then=2),
-    When(council_actions__status=Status.ON_TRACK, then=3),
-    When(council_actions__status=Status.COMPLETED, then=4),
-    output_field=IntegerField(),
-)
-_FORUM_STEP = Case(
-    When(status=Status.OFF_TRACK, then=0),
-    When(status=Status.AT_RISK, then=1),
-    When(status=Status.ON_TRACK, then=2),
-    When(status=Status.COMPLETED, then=3),
-    output_field=IntegerField(),
-)
-_COUNCIL_STEP = Case(
-    When(worst=0, then=0),
-    When(worst=1, then=1),
-    When(worst=3, then=2),
-    When(worst=4, then=3),
-    output_field=IntegerField(),
-)
+    ids = sorted(
+        pk
+        for pk in current_strategy_actions().exclude(status__in=CLOSED).values_list("pk", flat=True)
+        if pk not in updated
+    )
+    return Capped(list(_listed(StrategyAction.objects.filter(pk__in=ids[:LIST_LIMIT]))), len(ids))
 
 
 def views_disagree() -> Capped:
-    """Actions where the Forum's and the council's views are more than one RAG step apart."""
-    queryset = (
-        current_strategy_actions()
-        .annotate(worst=Min(_SEVERITY))
-        .annotate(forum_step=_FORUM_STEP, council_step=_COUNCIL_STEP)
-        .filter(Q(forum_step__gte=F("council_step") + 2) | Q(council_step__gte=F("forum_step") + 2))
+    """Actions where the Forum's and the council's views are more than one RAG step apart.
+
+    Two lean grouped queries (each action's status; the worst status of its proposed
+    council actions), compared with the same rule as the action pages (actions/voices.py).
+    """
+    rank = Case(
+        *(When(status=status, then=i) for i, status in enumerate(voices.SEVERITY)),
+        output_field=IntegerField(),
     )
-    return _capped(_listed(queryset).prefetch_related("council_actions__last_input__author"))
+    worst = dict(
+        current_council_actions()
+        .exclude(status=Status.WITHDRAWN)
+        .values_list("strategy_action_id")
+        .annotate(worst=Min(rank))
+        .order_by()
+    )
+    ids = sorted(
+        pk
+        for pk, status in current_strategy_actions().values_list("pk", "status").order_by()
+        if pk in worst
+        and voices.views_differ(
+            voices.View(Status(status)), voices.View(voices.SEVERITY[worst[pk]])
+        )
+    )
+    listed = _listed(StrategyAction.objects.filter(pk__in=ids[:LIST_LIMIT])).prefetch_related(
+        "council_actions__last_input__author"
+    )
+    return Capped(list(listed), len(ids))
 
 
 def recent_updates(limit: int = 10) -> list:

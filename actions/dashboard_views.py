@@ -21,10 +21,9 @@ from .status import RAG
 
 def dashboard_context(today: datetime.date) -> dict:
     """Everything the dashboard and the Cabinet report show, in a fixed number of queries."""
-    counts = dashboard.status_counts()
-    themes = dashboard.progress_by_theme()
+    summary = dashboard.summary()
+    counts, themes, overall = summary.counts, summary.themes, summary.overall
     priorities = dashboard.progress_by_priority()
-    overall = dashboard.progress_overall()
 
     def progress_chart(rows):
         return charts.bar_chart(
@@ -50,8 +49,8 @@ def dashboard_context(today: datetime.date) -> dict:
         "theme_chart": progress_chart(themes),
         "priorities": priorities,
         "priority_chart": progress_chart(priorities),
-        "off_track": dashboard.off_track_and_at_risk(),
-        "council_off_track": dashboard.council_off_track_and_at_risk(),
+        "off_track": dashboard.off_track_and_at_risk(counts),
+        "council_off_track": dashboard.council_off_track_and_at_risk(counts),
         "overdue": dashboard.overdue(today),
         "slipped": dashboard.slipped(),
         "no_update": dashboard.without_update_this_round(),
