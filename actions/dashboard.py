@@ -259,7 +259,10 @@ def without_update_this_round() -> Capped | None:
     if round_ is None:
         return None
     updated = set(
-        ProgressUpdate.objects.filter(round=round_).values_list("action_id", flat=True).distinct()
+        ProgressUpdate.objects.filter(round=round_)
+        .values_list("action_id", flat=True)
+        .order_by()
+        .distinct()
     )
     ids = sorted(
         pk

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 
-from . import charts, dashboard
+from . import charts, dashboard, freshness
 from .models import ReportSnapshot
 from .selectors import current_round, current_strategies
 from .status import RAG
@@ -60,14 +61,25 @@ def dashboard_context(today: datetime.date) -> dict:
     }
 
 
+DASHBOARD_CACHE_SECONDS = 60 * 60
+
+
 @require_safe
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    """Progress at a glance, exceptions first: the Cabinet member's landing page."""
+    """Progress at a glance, exceptions first: the Cabinet member's landing page.
+
+    Everyone sees the same figures, so the body is rendered once per change to the
+    plan (actions/freshness.py) and day, and served from the cache until then.
+    """
     permissions.require_read_plan(request.user)
-    context = dashboard_context(timezone.localdate())
-    context["can_generate"] = permissions.can_generate_report(request.user)
-    return render(request, "dashboard/dashboard.html", context)
+    today = timezone.localdate()
+    key = f"dashboard-body:{freshness.generation()}:{today.isoformat()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("dashboard/body.html", dashboard_context(today), request=request)
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    return render(request, "dashboard/dashboard.html", {"body": body, "today": today})
 
 
 def _since(request: HttpRequest) -> tuple[datetime.datetime, ReportSnapshot | None, str]:

@@ -234,10 +234,28 @@ def test_query_count_does_not_grow(client, world, name):
     client.post(reverse("cabinet_report"))  # a snapshot to compare against
     _grow(3, world)
     small = _count(client, reverse(name))
-    _grow(25, world)
+    _grow(25, world)  # also moves the plan on, so nothing comes from the cache
     assert _count(client, reverse(name)) == small
 
 
 def test_someone_without_a_role_cannot_read_the_dashboard(client):
     client.force_login(UserFactory())
     assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_dashboard_is_served_from_the_cache_until_the_plan_changes(client, world):
+    client.force_login(world.personas["cabinet"])
+    first = _count(client, reverse("dashboard"))
+    cached = _count(client, reverse("dashboard"))
+    assert cached < first  # the figures were not computed again
+
+    post_update(world.action, world.personas["coordinator"], Status.OFF_TRACK, 5, "Blocked now")
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Blocked now" in page  # the change shows at once
+
+
+def test_a_change_made_in_the_admin_also_refreshes_the_dashboard(client, world):
+    client.force_login(world.personas["cabinet"])
+    client.get(reverse("dashboard"))
+    StrategyAction.objects.get(pk=world.action.pk).save()  # as the admin would
+    assert _count(client, reverse("dashboard")) > 10  # computed again
