@@ -17,6 +17,7 @@ export DEBUG ?= true
 help:
 	@echo "make run   - set up, load the Cabinet report, create the demo admin, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up with the dev extra, lint, check migrations, run the test suite"
+	@echo "make bench - seed 1,000 and 10,000 synthetic actions, time the pages, write docs/benchmarks.md"
 	@echo "make clean - remove the virtualenv, node_modules, built CSS and the SQLite database"
 
 # --- set-up -----------------------------------------------------------------

@@ -119,3 +119,32 @@ def test_bench_measure_command_saves_results_and_reports_them(tmp_path, capsys):
     assert run["size"] == 5
     assert run["pages"]["plan"]["queries"] > 0
     assert "| Plan (`/plan/`) |" in bench.render_table([run])
+
+
+def test_bench_report_keeps_a_hand_written_section(tmp_path):
+    synthetic.seed(actions=3, updates_per_action=1)
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"meta": {}, "runs": []}))
+    call_command("bench", "--measure", "--pages", "plan", "--runs", "1", "--results", str(results))
+    data = json.loads(results.read_text())
+    data["meta"] = {
+        "command": "make bench",
+        "date": "today",
+        "database_url": "sqlite:///bench.sqlite3",
+        "database_reason": "test",
+        "machine": bench.machine_description(),
+        "updates": 1,
+        "seed": 0,
+        "runs": 1,
+        "pdf_runs": 1,
+    }
+    results.write_text(json.dumps(data))
+    output = tmp_path / "benchmarks.md"
+    output.write_text("# Old figures\n\n## Reading these figures (added by hand)\n\nOur notes.\n")
+
+    call_command("bench", "--report", "--results", str(results), "--output", str(output))
+
+    text = output.read_text()
+    assert "Old figures" not in text
+    assert "| Plan (`/plan/`) |" in text
+    assert text.endswith("## Reading these figures (added by hand)\n\nOur notes.\n")

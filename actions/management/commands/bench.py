@@ -232,19 +232,21 @@ def _sql_time(captured: list[dict], seconds: float) -> dict:
         "counted_ms": round(seconds * 1000, 1),
         "sql_ms": round(sum(t for t, _ in timed) * 1000, 1),
         "slowest_sql_ms": round(slowest[0] * 1000, 1),
-        "slowest_sql": " ".join(slowest[1].split())[:400],
+        "slowest_sql": _without_columns(" ".join(slowest[1].split()))[:400],
     }
 
 
-def _peak_rss() -> int | None:
-    """The process's peak resident memory so far (VmHWM), in bytes; None off Linux."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
+def _without_columns(sql: str) -> str:
+    """SELECT … FROM …: the column list says little; keep what is read, and how."""
+    if not sql.startswith(("SELECT ", "DECLARE ")) or "SELECT " not in sql:
+        return sql
+    start = sql.index("SELECT ") + 7
+    depth = 0
+    for i in range(start, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[i], 0)
+        if depth == 0 and sql.startswith(" FROM ", i):  # the outer FROM, not a subquery's
+            return sql[:start] + "…" + sql[i:]
+    return sql
 
 
 def _csv_lines(chunks):
@@ -274,9 +276,11 @@ class _Counted:
 
 
 def measure_csv_memory(client: Client, path: str, errors: _Errors) -> dict:
-    """Stream the whole CSV twice: once for the peak RSS, once under tracemalloc."""
-    gc.collect()
-    rss_before = _peak_rss()
+    """Stream the whole CSV twice: once to count its rows and bytes, once under tracemalloc.
+
+    (Not the process's resident memory: the same process has just seeded the plan, so the
+    allocator already holds far more than the export could need, and RSS would not move.)
+    """
     try:
         response = client.get(path)
         if response.status_code != 200:
@@ -285,7 +289,6 @@ def measure_csv_memory(client: Client, path: str, errors: _Errors) -> dict:
         rows = sum(1 for row in csv.reader(_csv_lines(counted)) if row)
     except Exception as error:
         return {"status": None, "error": f"{type(error).__name__}: {error}"[:300]}
-    rss_after = _peak_rss()
 
     # The heap's peak once half the bytes have been streamed, and at the end: if the export
     # holds a bounded amount (a chunk of actions), the second half adds nothing to the peak.
@@ -311,7 +314,6 @@ def measure_csv_memory(client: Client, path: str, errors: _Errors) -> dict:
         "bytes": size,
         "tracemalloc_peak_bytes": peak,
         "tracemalloc_half_peak_bytes": half_peak,
-        "rss_peak_growth_bytes": None if rss_before is None else max(0, rss_after - rss_before),
     }
 
 
@@ -549,29 +551,47 @@ def _verdicts(runs: list[dict]) -> list[str]:
         )
     else:
         ms = dashboard["median_ms"]
+        cold = biggest["pages"].get("dashboard_cold")
+        cold_ms = None if _failed(cold) else cold["median_ms"]
+        if cold_ms is None:
+            verdict = f"{'met' if ms < 150 else 'not met'} — {ms:.1f} ms."
+        else:
+            # The page is cached until the plan changes: give both, and judge each.
+            verdict = (
+                f"{'met' if ms < 150 else 'not met'} as the page is mostly served (from the "
+                f"cache), {ms:.1f} ms; {'met' if cold_ms < 150 else 'not met'} for the first "
+                f"request after a change, {cold_ms:.1f} ms."
+            )
         lines.append(
             f"- **Dashboard median under 150 ms at {biggest['size']:,} actions "
-            f"({biggest['database']['vendor']}):** {'met' if ms < 150 else 'not met'} — "
-            f"{ms:.1f} ms."
+            f"({biggest['database']['vendor']}):** {verdict}"
         )
     memories = [run.get("csv_memory") for run in by_size]
-    if all(m and m.get("status") == 200 for m in memories) and len(memories) > 1:
-        small, large = memories[0], memories[-1]
-        ratio = large["tracemalloc_peak_bytes"] / max(1, small["tracemalloc_peak_bytes"])
-        data_ratio = large["bytes"] / max(1, small["bytes"])
+    large = memories[-1]
+    if large and large.get("status") == 200 and large.get("tracemalloc_half_peak_bytes"):
+        half, whole = large["tracemalloc_half_peak_bytes"], large["tracemalloc_peak_bytes"]
+        # Bounded: the second half of the stream raises the peak by no more than 10% (+1 MiB).
+        bounded = whole <= half * 1.1 + 1024 * 1024
+        across = ""
+        small = memories[0]
+        if len(memories) > 1 and small and small.get("status") == 200:
+            across = (
+                f"; across sizes {_mib(small['tracemalloc_peak_bytes'])} at "
+                f"{by_size[0]['size']:,} actions ({_mib(small['bytes'])} of CSV), ×"
+                f"{whole / max(1, small['tracemalloc_peak_bytes']):.1f} for "
+                f"×{large['bytes'] / max(1, small['bytes']):.1f} the data"
+            )
         lines.append(
             "- **CSV export without memory growing with its size:** "
-            + ("met" if ratio < 1.5 else "not met")
-            + f" — the Python heap peaked at {_mib(small['tracemalloc_peak_bytes'])} for "
-            f"{small['bytes'] / 1024 / 1024:.1f} MiB of CSV at {by_size[0]['size']:,} actions "
-            f"and {_mib(large['tracemalloc_peak_bytes'])} for "
-            f"{large['bytes'] / 1024 / 1024:.1f} MiB at {by_size[-1]['size']:,} "
-            f"(×{ratio:.1f} memory for ×{data_ratio:.1f} data)."
+            + ("met" if bounded else "not met")
+            + f" — at {biggest['size']:,} actions ({large['rows']:,} rows, "
+            f"{_mib(large['bytes'])}) the Python heap peaked at {_mib(half)} by half-way "
+            f"through the stream and at {_mib(whole)} by its end{across}."
         )
     else:
         lines.append(
             "- **CSV export without memory growing with its size:** not measured "
-            "(the export failed or only one size was run)."
+            "(the export failed or was not streamed)."
         )
     return lines
 
@@ -585,7 +605,7 @@ def render_report(data: dict) -> str:
         "# Benchmarks",
         "",
         "Generated by `make bench` (actions/management/commands/bench.py); running it again "
-        "rewrites this file.",
+        "rewrites this file, except a last section whose heading says it was added by hand.",
         "",
         f"- **Command:** `{meta['command']}`",
         f"- **Date:** {meta['date']}",
@@ -624,12 +644,13 @@ def render_report(data: dict) -> str:
     out += [
         "## CSV export memory",
         "",
-        "The whole export streamed through the test client: rows (header included) and bytes; "
-        "the peak of the Python heap while streaming (tracemalloc, which sees Python "
-        "allocations, not the database driver's C buffers); and how much the process's peak "
-        "resident memory (VmHWM) grew in a separate run without tracemalloc.",
+        "The whole export streamed through the test client: rows (header included) and bytes, "
+        "and the peak of the Python heap (tracemalloc) once half the bytes had been streamed "
+        "and at the end. tracemalloc sees Python allocations, not the database driver's C "
+        "buffers (on PostgreSQL the export reads through a server-side cursor, so those are "
+        "a chunk at a time too).",
         "",
-        "| Actions | Status | Rows | Bytes | Python heap peak | Peak RSS growth |",
+        "| Actions | Status | Rows | Bytes | Heap peak at half-way | Heap peak at the end |",
         "|---|---|---|---|---|---|",
     ]
     for run in runs:
@@ -641,9 +662,33 @@ def render_report(data: dict) -> str:
         else:
             out.append(
                 f"| {run['size']:,} | 200{'' if m['streamed'] else ' (not streamed)'} | "
-                f"{m['rows']:,} | {m['bytes']:,} | {_mib(m['tracemalloc_peak_bytes'])} | "
-                f"{_mib(m['rss_peak_growth_bytes'])} |"
+                f"{m['rows']:,} | {m['bytes']:,} | {_mib(m.get('tracemalloc_half_peak_bytes'))} "
+                f"| {_mib(m['tracemalloc_peak_bytes'])} |"
             )
+    biggest = runs[-1] if runs else None
+    where = []
+    for key, label, _ in PAGES:
+        page = (biggest or {"pages": {}})["pages"].get(key)
+        if _failed(page) or "sql_ms" not in page:
+            continue
+        sql = _without_columns(page["slowest_sql"])
+        sql = (sql[:160] + "…" if len(sql) > 160 else sql).replace("|", "\\|").replace("`", "'")
+        where.append(
+            f"| {label} | {page['counted_ms']:,.0f} | {page['sql_ms']:,.1f} | "
+            f"{page['slowest_sql_ms']:,.1f} | `{sql}` |"
+        )
+    if where:
+        out += [
+            "",
+            f"## Where the time goes at {biggest['size']:,} actions",
+            "",
+            "From the request whose queries were counted (so with the query log on): its "
+            "time, the time spent in SQL, and the slowest query.",
+            "",
+            "| Page | Request ms | SQL ms | Slowest query ms | Slowest query |",
+            "|---|---|---|---|---|",
+            *where,
+        ]
     out += [
         "",
         "## Seeding",
@@ -838,8 +883,24 @@ class Command(BaseCommand):
         for line in _verdicts(runs):
             self.stdout.write(line)
         if options["output"]:
-            Path(options["output"]).write_text(render_report(data))
-            self.stdout.write(f"Wrote {options['output']}.")
+            output = Path(options["output"])
+            kept = hand_written(output.read_text()) if output.exists() else ""
+            output.write_text(render_report(data) + (f"\n{kept}" if kept else ""))
+            self.stdout.write(
+                f"Wrote {output}" + (" (kept its hand-written section)." if kept else ".")
+            )
+
+
+HAND_WRITTEN = "added by hand"
+
+
+def hand_written(text: str) -> str:
+    """The part of an earlier report from its first heading marked "(added by hand …)" on."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and HAND_WRITTEN in line:
+            return "".join(lines[i:])
+    return ""
 
 
 def _counts() -> dict[str, int]:
