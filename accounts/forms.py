@@ -1,29 +1,14 @@
 """Forms for people and their accounts, in the GOV.UK style."""
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from govuk.forms import GdsFormMixin
+
 from .models import Partner, User
 from .roles import Role
 from .services import validate_role_organisation
-
-
-class GdsFormMixin:
-    """Render with crispy-forms-gds; the page template writes the <form> and CSRF token."""
-
-    submit_label = "Continue"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # GOV.UK advises against moving focus on page load.
-            field.widget.attrs.pop("autofocus", None)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
 
 
 class LoginForm(GdsFormMixin, auth_forms.AuthenticationForm):

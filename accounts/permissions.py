@@ -10,8 +10,10 @@ the person can read is a 403 (a 404 would hide nothing).
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from .roles import Role
@@ -138,6 +140,17 @@ def units_answered_for(user: User) -> frozenset[int]:
 def require_read_plan(user) -> None:
     if not can_read_plan(user):
         raise PermissionDenied("You have not been given a role in this service yet.")
+
+
+def plan_reader_required(view):
+    """A view for people who may read the plan: sign in first, then 403 without a role."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        require_read_plan(request.user)
+        return view(request, *args, **kwargs)
+
+    return login_required(guarded)
 
 
 def check_can_update_action(user, action: StrategyAction) -> None:

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     ActionPartner,
     ActionPriority,
     CouncilAction,
+    CouncilInput,
     ExistingActivity,
-    MonitoringRound,
     ProgressUpdate,
-    ReminderLog,
     StrategyAction,
     SubPoint,
 )
@@ -90,61 +90,91 @@ class CouncilActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(SubPoint)
 class SubPointAdmin(admin.ModelAdmin):
-    list_display = ("action", "position", "text")
+    list_display = ("strategy_action", "position", "text")
     search_fields = ("text",)
-    list_select_related = ("action",)
+    list_select_related = ("strategy_action",)
 
 
 @admin.register(ActionPartner)
 class ActionPartnerAdmin(admin.ModelAdmin):
-    list_display = ("action", "partner", "role", "paragraph")
+    list_display = ("strategy_action", "partner", "role", "paragraph")
     list_filter = ("role", "partner")
-    search_fields = ("partner__name", "action__text")
-    list_select_related = ("action", "partner")
+    search_fields = ("partner__name", "strategy_action__text")
+    list_select_related = ("strategy_action", "partner")
 
 
 @admin.register(ActionPriority)
 class ActionPriorityAdmin(admin.ModelAdmin):
-    list_display = ("action", "priority", "paragraph")
+    list_display = ("strategy_action", "priority", "paragraph")
     list_filter = ("priority",)
-    list_select_related = ("action", "priority")
+    list_select_related = ("strategy_action", "priority")
 
 
 @admin.register(ExistingActivity)
 class ExistingActivityAdmin(admin.ModelAdmin):
-    list_display = ("action", "position", "text")
+    list_display = ("strategy_action", "position", "text")
     search_fields = ("text",)
-    list_select_related = ("action",)
+    list_select_related = ("strategy_action",)
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
-    """Administrators may correct an update; every correction is kept in its history."""
+class ProgressRecordAdmin(SimpleHistoryAdmin):
+    """Administrators may correct or delete a progress record; every correction is kept in
+    its history, and the action then stands where its newest record leaves it (through
+    the service, as every other write does)."""
 
-    list_display = ("action", "created_at", "author", "organisation", "status", "percent_complete")
-    list_filter = ("status", "round", "organisation")
-    search_fields = ("narrative", "next_steps", "action__reference", "author__full_name")
-    list_select_related = ("action", "author", "organisation")
+    subject_field = ""  # the record's action: "strategy_action" or "council_action"
     date_hierarchy = "created_at"
-    raw_id_fields = ("action", "author")
     readonly_fields = ("created_at", "previous_target_date")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def _refresh(self, request, subjects) -> None:
+        for subject in {subject.pk: subject for subject in subjects}.values():
+            services.refresh_from_records(subject=subject, changed_by=request.user)
 
-@admin.register(MonitoringRound)
-class MonitoringRoundAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "state", "period_start", "period_end", "due_date", "opened_by")
-    list_filter = ("state",)
-    search_fields = ("name",)
-    list_select_related = ("opened_by",)
-    readonly_fields = ("opened_at",)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._refresh(request, [getattr(obj, self.subject_field)])
+
+    def delete_model(self, request, obj):
+        subject = getattr(obj, self.subject_field)
+        super().delete_model(request, obj)
+        self._refresh(request, [subject])
+
+    def delete_queryset(self, request, queryset):
+        subjects = [getattr(record, self.subject_field) for record in queryset]
+        super().delete_queryset(request, queryset)
+        self._refresh(request, subjects)
 
 
-@admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "round", "sent_on", "action_count")
-    list_filter = ("round", "sent_on")
-    list_select_related = ("recipient", "round")
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ProgressRecordAdmin):
+    subject_field = "strategy_action"
+    list_display = (
+        "strategy_action",
+        "created_at",
+        "author",
+        "organisation",
+        "status",
+        "percent_complete",
+    )
+    list_filter = ("status", "round", "organisation")
+    search_fields = ("narrative", "next_steps", "strategy_action__reference", "author__full_name")
+    list_select_related = ("strategy_action", "author", "organisation")
+    raw_id_fields = ("strategy_action", "author")
 
-    def has_add_permission(self, request):
-        return False  # written only by the reminders command
+
+@admin.register(CouncilInput)
+class CouncilInputAdmin(ProgressRecordAdmin):
+    subject_field = "council_action"
+    list_display = (
+        "council_action",
+        "created_at",
+        "author",
+        "organisation",
+        "status",
+        "percent_complete",
+    )
+    list_filter = ("status", "organisation")
+    search_fields = ("commentary", "council_action__reference", "author__full_name")
+    list_select_related = ("council_action", "author", "organisation")
+    raw_id_fields = ("council_action", "author")

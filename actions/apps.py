@@ -3,8 +3,4 @@ from django.apps import AppConfig
 
 class ActionsConfig(AppConfig):
     name = "actions"
-
-    def ready(self):
-        from . import freshness
-
-        freshness.connect()
+    verbose_name = "The action plan"

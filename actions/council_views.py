@@ -3,43 +3,39 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
+from govuk.pagination import paginate
 
 from . import selectors, services
 from .filters import CouncilActionFilter
 from .forms import AddCouncilActionForm, CouncilInputForm, DecisionForm
 from .models import StrategyAction
-from .views import PAGE_SIZE, report_form_page
+from .views import progress_form_page, resubmitted
 
 
 @require_safe
-@login_required
+@permissions.plan_reader_required
 def council_action_list(request: HttpRequest) -> HttpResponse:
     """Every proposed council action, filtered by unit, decision, status, overdue."""
-    permissions.require_read_plan(request.user)
     filters = CouncilActionFilter(request.GET, queryset=selectors.council_action_list())
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    paged = paginate(request, filters.qs)
     context = {
         "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "page": paged.page,
+        "query": paged.query,
+        "filtered": paged.filtered,
     }
     return render(request, "council_actions/list.html", context)
 
 
 @require_safe
-@login_required
+@permissions.plan_reader_required
 def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A proposed council action: its words, decision, and the timeline of council input."""
-    permissions.require_read_plan(request.user)
     council_action = get_object_or_404(selectors.council_action_page(), pk=pk)
     context = {
         "council_action": council_action,
@@ -64,7 +60,7 @@ def record_input(request: HttpRequest, pk: int) -> HttpResponse:
             **data,
         )
 
-    return report_form_page(
+    return progress_form_page(
         request,
         subject=council_action,
         form_class=CouncilInputForm,
@@ -101,9 +97,8 @@ def record_decision(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except services.StaleEdit as stale:
-        resubmit = request.POST.copy()
-        resubmit["version"] = stale.action.version
-        context.update(form=DecisionForm(resubmit), council_action=stale.action, stale=True)
+        form = resubmitted(request, stale, DecisionForm)
+        context.update(form=form, council_action=stale.subject, stale=True)
         return render(request, template, context, status=409)
     messages.success(request, f"The decision on {council_action.reference} has been recorded.")
     return redirect(council_action)

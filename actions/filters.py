@@ -1,21 +1,21 @@
 """The plan page's filters, kept in the query string so a view can be bookmarked."""
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Partner
+from govuk.forms import gds_helper
 from strategy.models import Strategy
 from themes.models import Theme
 
 from .models import Decision, ProgressUpdate
-from .selectors import current_round
+from .selectors import open_round
 from .status import Status
 
-CLOSED_STATUSES = (Status.COMPLETED, Status.WITHDRAWN)
+APPLY = Button("apply", "Apply filters", css_class="govuk-button--secondary")
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -56,10 +56,7 @@ class PlanFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["theme"].label_from_instance = lambda t: f"{t.strategy}: {t}"
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        helper.layout = Layout(
+        self.form.helper = gds_helper(
             Field.text("q", label_size=Size.SMALL),
             Field.select("strategy", label_size=Size.SMALL),
             Field.select("theme", label_size=Size.SMALL),
@@ -67,13 +64,12 @@ class PlanFilter(django_filters.FilterSet):
             Field.select("partner", label_size=Size.SMALL),
             Field.checkbox("overdue", small=True),
             Field.checkbox("no_update", small=True),
-            Button("apply", "Apply filters", css_class="govuk-button--secondary"),
+            APPLY,
         )
-        self.form.helper = helper
 
     def filter_queryset(self, queryset):
         if not (self.form.is_valid() and self.form.cleaned_data.get("strategy")):
-            queryset = queryset.filter(theme__strategy__status=Strategy.Status.CURRENT)
+            queryset = queryset.in_current_plans()
         return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
@@ -81,7 +77,7 @@ class PlanFilter(django_filters.FilterSet):
         if not words:
             return queryset
         in_updates = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), narrative__icontains=words
+            strategy_action=OuterRef("pk"), narrative__icontains=words
         )
         return queryset.filter(
             Q(text__icontains=words) | Q(reference__iexact=words) | Exists(in_updates)
@@ -91,19 +87,13 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(responsible_partners__partner=value) if value else queryset
 
     def only_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        today = timezone.localdate()
-        return queryset.exclude(status__in=CLOSED_STATUSES).filter(
-            Q(revised_target_date__lt=today)
-            | Q(revised_target_date__isnull=True, original_target_date__lt=today)
-        )
+        return queryset.overdue(timezone.localdate()) if value else queryset
 
     def only_without_update(self, queryset, name, value):
-        round_ = current_round() if value else None
+        round_ = open_round() if value else None
         if round_ is None:
             return queryset
-        updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), round=round_)
+        updated = ProgressUpdate.objects.filter(strategy_action=OuterRef("pk"), round=round_)
         return queryset.exclude(Exists(updated))
 
 
@@ -127,17 +117,13 @@ class CouncilActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        helper.layout = Layout(
+        self.form.helper = gds_helper(
             Field.select("unit", label_size=Size.SMALL),
             Field.select("decision", label_size=Size.SMALL),
             Field.checkboxes("status", legend_size=Size.SMALL, small=True),
             Field.checkbox("overdue", small=True),
-            Button("apply", "Apply filters", css_class="govuk-button--secondary"),
+            APPLY,
         )
-        self.form.helper = helper
 
     def by_unit(self, queryset, name, value):
         if not value:

@@ -1,25 +1,25 @@
 """Forms for reporting progress and deciding on proposals, in the GOV.UK style."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 
 from accounts.models import Partner, User
 from accounts.roles import Role
+from govuk.fields import GovukDateField
+from govuk.forms import gds_helper
 
-from .fields import GovukDateField
 from .models import CouncilInput, Decision, ProgressUpdate
 from .status import Status
 
-REPORT_LABELS = {
+RECORD_LABELS = {
     "evidence_url": "Link to evidence (optional)",
     "revision_reason": "Why the target date has changed",
 }
-REPORT_HELP = {
+RECORD_HELP = {
     "evidence_url": "A web address, starting with https://, for example a report or a web page.",
     "revision_reason": "Needed if you give a new target date.",
 }
-REPORT_ERRORS = {
+RECORD_ERRORS = {
     "evidence_url": {
         "invalid": "Enter a web address that starts with http:// or https://",
         "max_length": "The link must be 500 characters or fewer",
@@ -36,16 +36,7 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
-def gds_helper(*layout) -> FormHelper:
-    """A crispy-forms-gds helper; the page template writes the <form> and CSRF token."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
-
-
-class ProgressReportForm(forms.ModelForm):
+class ProgressRecordForm(forms.ModelForm):
     """What every progress report asks; subclasses add their own words in `text_fields`.
 
     The hidden version detects a stale edit.
@@ -102,7 +93,7 @@ class ProgressReportForm(forms.ModelForm):
         return cleaned
 
 
-class ProgressUpdateForm(ProgressReportForm):
+class ProgressUpdateForm(ProgressRecordForm):
     """What a Forum member reports on a strategy action."""
 
     submit_label = "Save update"
@@ -124,18 +115,18 @@ class ProgressUpdateForm(ProgressReportForm):
         ]
         field_classes = {"evidence_url": HttpsURLField}
         labels = {
-            **REPORT_LABELS,
+            **RECORD_LABELS,
             "narrative": "What has happened",
             "next_steps": "Next steps (optional)",
         }
         help_texts = {
-            **REPORT_HELP,
+            **RECORD_HELP,
             "narrative": "What your organisation has done on this action since the last update.",
             # A hint is also needed by crispy-forms-gds 2.0's character count (KeyError without).
             "next_steps": "What your organisation will do next, and by when.",
         }
         error_messages = {
-            **REPORT_ERRORS,
+            **RECORD_ERRORS,
             "narrative": {
                 "required": "Enter what has happened",
                 "max_length": "What has happened must be 5,000 characters or fewer",
@@ -144,7 +135,7 @@ class ProgressUpdateForm(ProgressReportForm):
         }
 
 
-class CouncilInputForm(ProgressReportForm):
+class CouncilInputForm(ProgressRecordForm):
     """What a council officer records on a proposed council action."""
 
     submit_label = "Save council input"
@@ -166,17 +157,17 @@ class CouncilInputForm(ProgressReportForm):
         ]
         field_classes = {"evidence_url": HttpsURLField}
         labels = {
-            **REPORT_LABELS,
+            **RECORD_LABELS,
             "commentary": "Commentary",
             "resources": "Resources (optional)",
         }
         help_texts = {
-            **REPORT_HELP,
+            **RECORD_HELP,
             "commentary": "What the council has done on this action, and what comes next.",
             "resources": "For example, “within existing resources”, or an amount such as £5,000.",
         }
         error_messages = {
-            **REPORT_ERRORS,
+            **RECORD_ERRORS,
             "commentary": {
                 "required": "Enter the commentary",
                 "max_length": "The commentary must be 5,000 characters or fewer",

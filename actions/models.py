@@ -12,9 +12,37 @@ from accounts.models import Partner
 from strategy.models import Cited, CorporatePriority
 from themes.models import Theme
 
-from .status import Status
+from .status import CLOSED, WORRYING, Status
 
 PERCENT_AT_MOST_100 = MaxValueValidator(100, "Percent complete must be between 0 and 100.")
+
+
+class TrackedActionQuerySet(models.QuerySet):
+    """What both kinds of action can be asked, each rule written once."""
+
+    #: The lookup from the action to its theme.
+    theme_lookup = "theme"
+
+    def open(self):
+        """Neither completed nor withdrawn."""
+        return self.exclude(status__in=CLOSED)
+
+    def worrying(self):
+        """Off track or at risk."""
+        return self.filter(status__in=WORRYING)
+
+    def overdue(self, today):
+        """Open, and the target date (the revised one if there is one) is before `today`."""
+        return self.open().filter(
+            models.Q(revised_target_date__lt=today)
+            | models.Q(revised_target_date__isnull=True, original_target_date__lt=today)
+        )
+
+    def in_current_plans(self):
+        """Actions under the themes of current strategies and plans."""
+        # A subquery on the (few) current themes: the planner uses the theme index, no join.
+        themes = Theme.objects.in_current_plans().values("pk")
+        return self.filter(**{f"{self.theme_lookup}_id__in": themes})
 
 
 class TrackedAction(Cited):
@@ -59,13 +87,9 @@ class TrackedAction(Cited):
 
     @property
     def is_overdue(self):
-        """The target date has passed and the action is neither completed nor withdrawn."""
+        """As TrackedActionQuerySet.overdue(), for one action already loaded."""
         due = self.target_date
-        return (
-            due is not None
-            and due < timezone.localdate()
-            and self.status not in (Status.COMPLETED, Status.WITHDRAWN)
-        )
+        return due is not None and due < timezone.localdate() and self.status not in CLOSED
 
     @property
     def has_slipped(self):
@@ -77,7 +101,7 @@ class TrackedAction(Cited):
         )
 
 
-class StrategyActionManager(models.Manager):
+class StrategyActionManager(models.Manager.from_queryset(TrackedActionQuerySet)):
     def get_by_natural_key(self, strategy_slug, theme_number, reference):
         return self.get(
             theme__strategy__slug=strategy_slug, theme__number=theme_number, reference=reference
@@ -150,7 +174,7 @@ class StrategyAction(TrackedAction):
 class SubPointManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(
+            strategy_action=StrategyAction.objects.get_by_natural_key(
                 strategy_slug, theme_number, reference
             ),
             position=position,
@@ -160,28 +184,30 @@ class SubPointManager(models.Manager):
 class SubPoint(Cited):
     """One of the ordered points listed under a strategy action."""
 
-    action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE, related_name="sub_points")
+    strategy_action = models.ForeignKey(
+        StrategyAction, on_delete=models.CASCADE, related_name="sub_points"
+    )
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
 
     objects = SubPointManager()
 
     class Meta:
-        ordering = ["action", "position"]
+        ordering = ["strategy_action", "position"]
         verbose_name = "sub-point"
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "position"],
+                fields=["strategy_action", "position"],
                 name="subpoint_unique_position_per_action",
                 violation_error_message="This action already has a sub-point at that position.",
             )
         ]
 
     def __str__(self):
-        return f"{self.action.reference} ({self.position}): {self.text}"
+        return f"{self.strategy_action.reference} ({self.position}): {self.text}"
 
     def natural_key(self):
-        return (*self.action.natural_key(), self.position)
+        return (*self.strategy_action.natural_key(), self.position)
 
     natural_key.dependencies = ["actions.strategyaction"]
 
@@ -189,7 +215,7 @@ class SubPoint(Cited):
 class ActionPartnerManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, partner_slug):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(
+            strategy_action=StrategyAction.objects.get_by_natural_key(
                 strategy_slug, theme_number, reference
             ),
             partner__slug=partner_slug,
@@ -208,7 +234,7 @@ class ActionPartner(Cited):
 
     Role = Role
 
-    action = models.ForeignKey(
+    strategy_action = models.ForeignKey(
         StrategyAction, on_delete=models.CASCADE, related_name="responsible_partners"
     )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="action_roles")
@@ -217,11 +243,11 @@ class ActionPartner(Cited):
     objects = ActionPartnerManager()
 
     class Meta:
-        ordering = ["action", "role", "partner__name"]
+        ordering = ["strategy_action", "role", "partner__name"]
         verbose_name = "responsible partner"
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "partner"],
+                fields=["strategy_action", "partner"],
                 name="actionpartner_unique_partner_per_action",
                 violation_error_message="This partner is already responsible for this action.",
             ),
@@ -233,10 +259,11 @@ class ActionPartner(Cited):
         ]
 
     def __str__(self):
-        return f"{self.partner} ({self.get_role_display().lower()}) for {self.action.reference}"
+        role = self.get_role_display().lower()
+        return f"{self.partner} ({role}) for {self.strategy_action.reference}"
 
     def natural_key(self):
-        return (*self.action.natural_key(), self.partner.slug)
+        return (*self.strategy_action.natural_key(), self.partner.slug)
 
     natural_key.dependencies = ["actions.strategyaction", "accounts.partner"]
 
@@ -244,7 +271,7 @@ class ActionPartner(Cited):
 class ActionPriorityManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, priority_number):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(
+            strategy_action=StrategyAction.objects.get_by_natural_key(
                 strategy_slug, theme_number, reference
             ),
             priority__number=priority_number,
@@ -254,28 +281,28 @@ class ActionPriorityManager(models.Manager):
 class ActionPriority(Cited):
     """A corporate priority that a strategy action supports, with where the source says so."""
 
-    action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE)
+    strategy_action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE)
     priority = models.ForeignKey(CorporatePriority, on_delete=models.PROTECT)
 
     objects = ActionPriorityManager()
 
     class Meta:
-        ordering = ["action", "priority__number"]
+        ordering = ["strategy_action", "priority__number"]
         verbose_name = "corporate priority supported"
         verbose_name_plural = "corporate priorities supported"
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "priority"],
+                fields=["strategy_action", "priority"],
                 name="actionpriority_unique_priority_per_action",
                 violation_error_message="This action already supports that priority.",
             )
         ]
 
     def __str__(self):
-        return f"{self.action.reference} supports {self.priority}"
+        return f"{self.strategy_action.reference} supports {self.priority}"
 
     def natural_key(self):
-        return (*self.action.natural_key(), self.priority.number)
+        return (*self.strategy_action.natural_key(), self.priority.number)
 
     natural_key.dependencies = ["actions.strategyaction", "strategy.corporatepriority"]
 
@@ -283,7 +310,7 @@ class ActionPriority(Cited):
 class ExistingActivityManager(models.Manager):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
         return self.get(
-            action=StrategyAction.objects.get_by_natural_key(
+            strategy_action=StrategyAction.objects.get_by_natural_key(
                 strategy_slug, theme_number, reference
             ),
             position=position,
@@ -293,7 +320,7 @@ class ExistingActivityManager(models.Manager):
 class ExistingActivity(Cited):
     """What the council already does towards a strategy action."""
 
-    action = models.ForeignKey(
+    strategy_action = models.ForeignKey(
         StrategyAction, on_delete=models.CASCADE, related_name="existing_activities"
     )
     position = models.PositiveSmallIntegerField(default=1)
@@ -302,22 +329,22 @@ class ExistingActivity(Cited):
     objects = ExistingActivityManager()
 
     class Meta:
-        ordering = ["action", "position"]
+        ordering = ["strategy_action", "position"]
         verbose_name = "existing council activity"
         verbose_name_plural = "existing council activity"
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "position"],
+                fields=["strategy_action", "position"],
                 name="existingactivity_unique_position_per_action",
                 violation_error_message="This action already has activity at that position.",
             )
         ]
 
     def __str__(self):
-        return f"Existing council activity for {self.action.reference}"
+        return f"Existing council activity for {self.strategy_action.reference}"
 
     def natural_key(self):
-        return (*self.action.natural_key(), self.position)
+        return (*self.strategy_action.natural_key(), self.position)
 
     natural_key.dependencies = ["actions.strategyaction"]
 
@@ -332,7 +359,11 @@ class Decision(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class CouncilActionManager(models.Manager):
+class CouncilActionQuerySet(TrackedActionQuerySet):
+    theme_lookup = "strategy_action__theme"
+
+
+class CouncilActionManager(models.Manager.from_queryset(CouncilActionQuerySet)):
     def get_by_natural_key(self, strategy_slug, theme_number, reference, position):
         return self.get(
             strategy_action=StrategyAction.objects.get_by_natural_key(
@@ -458,72 +489,6 @@ class CouncilAction(TrackedAction):
         return self.decided_by_body or (self.decided_by and str(self.decided_by)) or ""
 
 
-class MonitoringRoundQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state=MonitoringRound.State.OPEN)
-
-
-class MonitoringRound(models.Model):
-    """A period in which every responsible partner is asked to update its actions.
-
-    The Forum coordinator opens a round and closes it. At most one round is
-    open at a time; an update posted while a round is open counts for it.
-    """
-
-    class State(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-
-    name = models.CharField(max_length=100, unique=True)
-    state = models.CharField(max_length=6, choices=State.choices, default=State.OPEN)
-    period_start = models.DateField("period covered from")
-    period_end = models.DateField("period covered to")
-    due_date = models.DateField("updates due by")
-    opened_at = models.DateTimeField(auto_now_add=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    history = HistoricalRecords()
-    objects = MonitoringRoundQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-opened_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["state"],
-                condition=models.Q(state="open"),
-                name="monitoringround_one_open_round",
-                violation_error_message="Close the open round before opening another.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(state="open", closed_at__isnull=True)
-                | models.Q(state="closed", closed_at__isnull=False),
-                name="monitoringround_closed_has_a_date",
-                violation_error_message="A closed round records when it was closed.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")),
-                name="monitoringround_period_ends_after_it_starts",
-                violation_error_message="The period covered must end on or after it starts.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("round", args=[self.pk])
-
-    @property
-    def is_open(self):
-        return self.state == self.State.OPEN
-
-
 def evidence_url_validator():
     return URLValidator(
         schemes=["http", "https"],
@@ -531,11 +496,12 @@ def evidence_url_validator():
     )
 
 
-class ProgressReport(models.Model):
-    """Abstract base: a dated report of where an action stands, by a named person.
+class ProgressRecord(models.Model):
+    """Abstract base: a dated record of where an action stands, by a named person.
 
-    Reports are never edited in place by the people who post them: a correction
-    is a new report. The action's current status moves with each one.
+    A progress update (the Forum's) or council input (the council's). Records are
+    never edited in place by the people who post them: a correction is a new
+    record. The action's current status moves with each one.
     """
 
     author = models.ForeignKey(
@@ -594,12 +560,14 @@ class ProgressReport(models.Model):
         return Status(self.status)
 
 
-class ProgressUpdate(ProgressReport):
+class ProgressUpdate(ProgressRecord):
     """The Forum's report of progress on a strategy action, by a member or the coordinator."""
 
-    action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE, related_name="updates")
+    strategy_action = models.ForeignKey(
+        StrategyAction, on_delete=models.CASCADE, related_name="updates"
+    )
     round = models.ForeignKey(
-        MonitoringRound,
+        "monitoring.MonitoringRound",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -611,17 +579,19 @@ class ProgressUpdate(ProgressReport):
 
     history = HistoricalRecords()
 
-    class Meta(ProgressReport.Meta):
-        indexes = [models.Index(fields=["action", "round"], name="progressupdate_action_round")]
+    class Meta(ProgressRecord.Meta):
+        indexes = [
+            models.Index(fields=["strategy_action", "round"], name="progressupdate_action_round")
+        ]
 
     def __str__(self):
-        return f"Update on {self.action.reference}, {self.created_at:%-d %B %Y}"
+        return f"Update on {self.strategy_action.reference}, {self.created_at:%-d %B %Y}"
 
     def get_absolute_url(self):
-        return f"{self.action.get_absolute_url()}#update-{self.pk}"
+        return f"{self.strategy_action.get_absolute_url()}#update-{self.pk}"
 
 
-class CouncilInput(ProgressReport):
+class CouncilInput(ProgressRecord):
     """The council's input on a proposed council action, recorded by an officer."""
 
     council_action = models.ForeignKey(
@@ -636,7 +606,7 @@ class CouncilInput(ProgressReport):
 
     history = HistoricalRecords()
 
-    class Meta(ProgressReport.Meta):
+    class Meta(ProgressRecord.Meta):
         verbose_name = "council input"
         verbose_name_plural = "council input"
 
@@ -645,50 +615,3 @@ class CouncilInput(ProgressReport):
 
     def get_absolute_url(self):
         return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
-
-
-class ReminderLog(models.Model):
-    """A reminder email sent to a person, so nobody gets more than one a day."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
-    )
-    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="reminders")
-    sent_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-    action_count = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "sent_on"],
-                name="reminderlog_one_per_person_per_day",
-                violation_error_message="This person has already been reminded today.",
-            )
-        ]
-
-    def __str__(self):
-        return f"Reminder to {self.recipient} on {self.sent_on}"
-
-
-class ReportSnapshot(models.Model):
-    """What a Cabinet report showed when it was generated, to compare the next one against.
-
-    `data` holds, per action, its status, percent complete, dates and latest
-    narrative: {"strategy": {id: {...}}, "council": {id: {...}}}.
-    """
-
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    title = models.CharField(max_length=200)
-    data = models.JSONField()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
-
-    def __str__(self):
-        return f"{self.title} ({self.created_at:%-d %B %Y})"

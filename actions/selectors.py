@@ -1,21 +1,30 @@
 """Reads of the action plan that need care: a fixed number of queries at any size."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from accounts.models import Partner
 from strategy.models import Strategy
 
 from .models import (
     ActionPartner,
     CouncilAction,
     CouncilInput,
-    MonitoringRound,
     ProgressUpdate,
     StrategyAction,
 )
 from .status import Status
+
+
+def open_round():
+    """The monitoring round open now, or None.
+
+    Rounds belong to the monitoring app, which sits above this one. A progress update's
+    `round` field names that model lazily, so the plan reaches it through the field
+    instead of importing it (docs/decisions.md).
+    """
+    rounds = ProgressUpdate._meta.get_field("round").related_model
+    return rounds.objects.open().first()
 
 
 def strategy_actions_for_partner(partner_id: int | None) -> QuerySet[StrategyAction]:
@@ -34,61 +43,16 @@ def strategy_actions_for_partner(partner_id: int | None) -> QuerySet[StrategyAct
     )
 
 
-# --- Monitoring rounds ------------------------------------------------------------
-
-ACTIVE_STATUSES_EXCLUDED = (Status.COMPLETED, Status.WITHDRAWN)
-
-
-def current_round() -> MonitoringRound | None:
-    return MonitoringRound.objects.open().first()
-
-
-def actions_due_an_update() -> QuerySet[StrategyAction]:
-    """Strategy actions of current strategies that still need updates (not completed/withdrawn)."""
-    return StrategyAction.objects.filter(theme__strategy__status=Strategy.Status.CURRENT).exclude(
-        status__in=ACTIVE_STATUSES_EXCLUDED
-    )
-
-
-@dataclass
-class PartnerProgress:
-    """One responsible partner's actions in a round: updated or not."""
-
-    partner: Partner
-    updated: list[StrategyAction] = field(default_factory=list)
-    not_updated: list[StrategyAction] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.updated) + len(self.not_updated)
-
-
-def round_progress(round_: MonitoringRound) -> list[PartnerProgress]:
-    """Each responsible partner with its actions that have, and have not, an update in the round.
-
-    Two queries whatever the size: the responsibilities, and the ids updated in the round.
-    """
-    updated_ids = set(
-        ProgressUpdate.objects.filter(round=round_).values_list("action_id", flat=True)
-    )
-    # Due an update, or updated in this round (even if that update completed the action).
-    in_round = StrategyAction.objects.filter(
-        theme__strategy__status=Strategy.Status.CURRENT, pk__in=updated_ids
-    )
-    links = (
-        ActionPartner.objects.filter(Q(action__in=actions_due_an_update()) | Q(action__in=in_round))
-        .select_related("partner", "action__theme")
-        .order_by("partner__name", "action__theme__number", "action__position")
-    )
-    by_partner: dict[int, PartnerProgress] = {}
-    for link in links:
-        progress = by_partner.setdefault(link.partner_id, PartnerProgress(link.partner))
-        bucket = progress.updated if link.action_id in updated_ids else progress.not_updated
-        bucket.append(link.action)
-    return list(by_partner.values())
-
-
 # --- The plan and an action's page --------------------------------------------------
+
+
+def plan_order(via: str = "") -> list[str]:
+    """Plan order: current strategies first, the newest first, then theme and position.
+
+    `via` reaches the strategy action from another model, e.g. "strategy_action__".
+    """
+    keys = ("theme__strategy__status", "-theme__strategy__adopted_on", "theme__number", "position")
+    return [f"-{via}{key[1:]}" if key.startswith("-") else f"{via}{key}" for key in keys]
 
 
 def plan_actions() -> QuerySet[StrategyAction]:
@@ -110,16 +74,20 @@ def plan_actions() -> QuerySet[StrategyAction]:
                 ),
             ),
         )
-        .order_by(
-            "theme__strategy__status", "-theme__strategy__adopted_on", "theme__number", "position"
-        )
+        .order_by(*plan_order())
     )
+
+
+def _headline_strategies() -> QuerySet[Strategy]:
+    """The current strategies the plan page and the dashboard open with (plans of other
+    kinds, such as the 2011 Investment Plan, are listed after them)."""
+    return Strategy.objects.current().filter(kind=Strategy.Kind.STRATEGY)
 
 
 def earlier_strategies() -> list[Strategy]:
     """Superseded strategies and other plans, with their themes, examples and elements."""
     return list(
-        Strategy.objects.exclude(status=Strategy.Status.CURRENT, kind=Strategy.Kind.STRATEGY)
+        Strategy.objects.exclude(pk__in=_headline_strategies().values("pk"))
         .select_related("source")
         .prefetch_related("elements", "themes__examples__source", "corporate_priorities")
         .order_by("-adopted_on")
@@ -217,7 +185,7 @@ def action_changes(action: StrategyAction) -> list[ActionChange]:
 def current_strategies() -> list[Strategy]:
     """Current strategies, with how many themes are recorded (the source may state more)."""
     return list(
-        Strategy.objects.filter(status=Strategy.Status.CURRENT, kind=Strategy.Kind.STRATEGY)
+        _headline_strategies()
         .select_related("source")
         .prefetch_related("corporate_priorities")
         .annotate(named_themes=Count("themes"))
@@ -235,12 +203,7 @@ def council_action_list() -> QuerySet[CouncilAction]:
         "responsible_unit",
         "last_input__author",
         "decided_by",
-    ).order_by(
-        "strategy_action__theme__strategy__status",
-        "strategy_action__theme__number",
-        "strategy_action__position",
-        "position",
-    )
+    ).order_by(*plan_order("strategy_action__"), "position")
 
 
 def council_action_page() -> QuerySet[CouncilAction]:

@@ -11,18 +11,19 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import CouncilAction, CouncilInput, MonitoringRound, ProgressUpdate, StrategyAction
+from . import selectors
+from .models import CouncilAction, CouncilInput, ProgressUpdate, StrategyAction
 
 
 class StaleEdit(Exception):
     """Someone else changed the action after this person started their edit.
 
-    `action` is the action as it is now; `latest` its latest report (update or input).
+    `subject` is the action as it is now; `latest` its latest progress record (update or input).
     """
 
-    def __init__(self, action, latest=None):
-        super().__init__(f"{action.reference} has changed since the edit began")
-        self.action = action
+    def __init__(self, subject, latest=None):
+        super().__init__(f"{subject.reference} has changed since the edit began")
+        self.subject = subject
         self.latest = latest
 
 
@@ -37,10 +38,10 @@ def _claim(model, pk: int, expected_version: int) -> bool:
     )
 
 
-def _record_report(*, subject, report, author: User, expected_version: int, latest: str):
-    """Save a progress report and move its subject's status with it, or raise StaleEdit.
+def _record_progress(*, subject, record, author: User, expected_version: int, latest: str):
+    """Save a progress record and move its subject's status with it, or raise StaleEdit.
 
-    `latest` names the subject's field that points at its newest report.
+    `latest` names the subject's field that points at its newest record.
     """
     model = type(subject)
     if not _claim(model, subject.pk, expected_version):
@@ -49,30 +50,30 @@ def _record_report(*, subject, report, author: User, expected_version: int, late
         )
         raise StaleEdit(now, getattr(now, latest))
     subject.refresh_from_db()
-    report.author = author
-    report.organisation_id = author.organisation_id
-    report.previous_target_date = subject.target_date
-    if not report.revised_target_date:
-        report.revision_reason = ""
-    report.full_clean()
-    report._history_user = author
-    report.save()
+    record.author = author
+    record.organisation_id = author.organisation_id
+    record.previous_target_date = subject.target_date
+    if not record.revised_target_date:
+        record.revision_reason = ""
+    record.full_clean()
+    record._history_user = author
+    record.save()
 
-    subject.status = report.status
-    subject.percent_complete = report.percent_complete
-    if report.revised_target_date:
-        subject.revised_target_date = report.revised_target_date
-    setattr(subject, latest, report)
+    subject.status = record.status
+    subject.percent_complete = record.percent_complete
+    if record.revised_target_date:
+        subject.revised_target_date = record.revised_target_date
+    setattr(subject, latest, record)
     subject._history_user = author
     subject.full_clean()
     subject.save()
-    return report
+    return record
 
 
 @transaction.atomic
 def post_progress_update(
     *,
-    action: StrategyAction,
+    strategy_action: StrategyAction,
     author: User,
     expected_version: int,
     status: str,
@@ -89,8 +90,8 @@ def post_progress_update(
     nothing is saved, and the caller shows the newer update.
     """
     update = ProgressUpdate(
-        action=action,
-        round=MonitoringRound.objects.open().first(),
+        strategy_action=strategy_action,
+        round=selectors.open_round(),
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
@@ -99,53 +100,46 @@ def post_progress_update(
         revised_target_date=revised_target_date,
         revision_reason=revision_reason,
     )
-    return _record_report(
-        subject=action,
-        report=update,
+    return _record_progress(
+        subject=strategy_action,
+        record=update,
         author=author,
         expected_version=expected_version,
         latest="last_update",
     )
 
 
-@transaction.atomic
-def open_round(
-    *,
-    opened_by: User,
-    name: str,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    due_date: datetime.date,
-) -> MonitoringRound:
-    """Open a monitoring round. Only one round may be open at a time."""
-    if MonitoringRound.objects.open().exists():
-        raise ValidationError("Close the open round before opening another.")
-    round_ = MonitoringRound(
-        name=name,
-        period_start=period_start,
-        period_end=period_end,
-        due_date=due_date,
-        opened_by=opened_by,
-    )
-    round_.full_clean()
-    round_._history_user = opened_by
-    round_.save()
-    return round_
+# Each kind of action: the field that points at its newest progress record, and its records.
+_RECORDS = {StrategyAction: ("last_update", "updates"), CouncilAction: ("last_input", "inputs")}
 
 
 @transaction.atomic
-def close_round(*, round_: MonitoringRound, closed_by: User) -> MonitoringRound:
-    """Close a round. Updates posted in it stay as they are."""
-    round_ = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
-    if not round_.is_open:
-        raise ValidationError("This round is already closed.")
-    round_.state = MonitoringRound.State.CLOSED
-    round_.closed_at = timezone.now()
-    round_.closed_by = closed_by
-    round_._history_user = closed_by
-    round_.full_clean()
-    round_.save()
-    return round_
+def refresh_from_records(*, subject: StrategyAction | CouncilAction, changed_by: User) -> None:
+    """Make an action stand where its newest progress record leaves it.
+
+    For corrections outside the forms (an administrator editing or deleting an update
+    or council input in the admin): the status, percent complete and latest record
+    follow the newest record left; the revised target date follows the newest record
+    that gives one (and is left alone when none does). With no record left, the
+    status stays as it was, since nothing says otherwise. The version moves, so an
+    edit begun before the correction is refused as stale.
+    """
+    model = type(subject)
+    latest_field, related = _RECORDS[model]
+    subject = model.objects.select_for_update().get(pk=subject.pk)
+    records = getattr(subject, related).order_by("-created_at", "-pk")
+    newest = records.first()
+    if newest is not None:
+        subject.status = newest.status
+        subject.percent_complete = newest.percent_complete
+        revision = records.filter(revised_target_date__isnull=False).first()
+        if revision is not None:
+            subject.revised_target_date = revision.revised_target_date
+    setattr(subject, latest_field, newest)
+    subject.version += 1
+    subject._history_user = changed_by
+    subject.full_clean()
+    subject.save()
 
 
 @transaction.atomic
@@ -173,9 +167,9 @@ def record_council_input(
         revised_target_date=revised_target_date,
         revision_reason=revision_reason,
     )
-    return _record_report(
+    return _record_progress(
         subject=council_action,
-        report=council_input,
+        record=council_input,
         author=author,
         expected_version=expected_version,
         latest="last_input",
@@ -230,7 +224,7 @@ def add_council_action(
     council_action = CouncilAction(
         strategy_action=strategy_action,
         position=position,
-        reference=f"{strategy_action.reference}{_letter(position)}",
+        reference=f"{strategy_action.reference}{reference_letter(position)}",
         text=text,
         responsible_unit=responsible_unit,
         lead_officer=lead_officer,
@@ -244,7 +238,7 @@ def add_council_action(
     return council_action
 
 
-def _letter(position: int) -> str:
+def reference_letter(position: int) -> str:
     """1 → a, 26 → z, 27 → aa: the report's style of reference (T2.1a, T2.1b, …)."""
     letters = ""
     while position:

@@ -20,6 +20,11 @@ class Status(models.TextChoices):
         return RAG[self]
 
     @property
+    def is_closed(self):
+        """Completed or withdrawn: no more updates are due, and it cannot be overdue."""
+        return self in CLOSED
+
+    @property
     def tag_class(self):
         """The GOV.UK Frontend tag modifier that shows this status's colour."""
         return TAG_CLASSES[RAG[self]]
@@ -42,3 +47,26 @@ TAG_CLASSES = {
     "red": "govuk-tag--red",
     "blue": "govuk-tag--blue",
 }
+
+
+# --- Groups of statuses: each rule written once ------------------------------------
+
+# Closed: the action needs no more updates and cannot be overdue.
+CLOSED = (Status.COMPLETED, Status.WITHDRAWN)
+# Open: everything else.
+OPEN = tuple(status for status in Status if status not in CLOSED)
+# Worrying: what the dashboard and the Cabinet report list first.
+WORRYING = (Status.OFF_TRACK, Status.AT_RISK)
+
+# Worst first: which of several statuses speaks for them all (withdrawn is left out).
+SEVERITY = [Status.OFF_TRACK, Status.AT_RISK, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED]
+# The RAG scale two views are compared on (not started and withdrawn are off the scale).
+RAG_STEP = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.COMPLETED: 3}
+
+
+def severity_rank(field: str = "status") -> models.Case:
+    """A database expression: the position of `field`'s status in SEVERITY (0 is worst)."""
+    return models.Case(
+        *(models.When(**{field: status}, then=i) for i, status in enumerate(SEVERITY)),
+        output_field=models.IntegerField(),
+    )

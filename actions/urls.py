@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import council_views, dashboard_views, exports, round_views, views
+from . import council_views, views
 
 urlpatterns = [
     path("plan/", views.plan, name="plan"),
@@ -21,14 +21,4 @@ urlpatterns = [
         council_views.record_decision,
         name="council_action_decision",
     ),
-    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
-    path("dashboard/changes/", dashboard_views.changes, name="dashboard_changes"),
-    path("reports/cabinet/", dashboard_views.cabinet_report, name="cabinet_report"),
-    path("reports/cabinet.pdf", dashboard_views.cabinet_report_pdf, name="cabinet_report_pdf"),
-    path("exports/action-plan.csv", exports.action_plan_csv, name="export_csv"),
-    path("exports/action-plan.xlsx", exports.action_plan_xlsx, name="export_xlsx"),
-    path("rounds/", round_views.round_list, name="rounds"),
-    path("rounds/new/", round_views.round_open, name="round_open"),
-    path("rounds/<int:pk>/", round_views.round_detail, name="round"),
-    path("rounds/<int:pk>/close/", round_views.round_close, name="round_close"),
 ]

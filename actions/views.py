@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -11,44 +10,39 @@ from accounts.permissions import (
     can_add_council_action,
     can_update_action,
     check_can_update_action,
-    require_read_plan,
+    plan_reader_required,
 )
+from govuk.pagination import paginate
 
 from . import selectors, services
 from .filters import PlanFilter
 from .forms import ProgressUpdateForm
 
-PAGE_SIZE = 25
-REPORT_FORM = "actions/report_form.html"
+PROGRESS_FORM = "actions/progress_form.html"
 
 
 @require_safe
-@login_required
+@plan_reader_required
 def plan(request: HttpRequest) -> HttpResponse:
     """The plan: strategy → themes → actions, filtered by the query string, a page at a time."""
-    require_read_plan(request.user)
     filters = PlanFilter(request.GET, queryset=selectors.plan_actions())
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    filtered = any(v for k, v in request.GET.items() if k != "page")
+    paged = paginate(request, filters.qs)
     context = {
         "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "filtered": filtered,
-        "current_round": selectors.current_round(),
+        "page": paged.page,
+        "query": paged.query,
+        "filtered": paged.filtered,
+        "current_round": selectors.open_round(),
         "strategies": selectors.current_strategies(),
-        "others": [] if filtered else selectors.earlier_strategies(),
+        "others": [] if paged.filtered else selectors.earlier_strategies(),
     }
     return render(request, "actions/plan.html", context)
 
 
 @require_safe
-@login_required
+@plan_reader_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A strategy action: its words, partners, council actions, timeline and history."""
-    require_read_plan(request.user)
     action = get_object_or_404(selectors.action_page(), pk=pk)
     context = {
         "action": action,
@@ -60,13 +54,20 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/action_detail.html", context)
 
 
-def report_form_page(request: HttpRequest, *, subject, form_class, page: dict, save, newer_text):
+def resubmitted(request: HttpRequest, stale: services.StaleEdit, form_class, **kwargs):
+    """The form again after a stale edit: everything typed kept, with the current version,
+    so saving again works once the person has seen what changed."""
+    data = request.POST.copy()
+    data["version"] = stale.subject.version
+    return form_class(data, **kwargs)
+
+
+def progress_form_page(request: HttpRequest, *, subject, form_class, page: dict, save, newer_text):
     """The flow shared by posting an update and recording council input.
 
     GET shows the form, starting from the subject's status. POST validates and
     calls `save(cleaned_data)`; if someone else saved first (StaleEdit), the form
-    comes back with their report shown, everything typed kept, and the new
-    version, so saving again works.
+    comes back with their progress record shown (409).
     """
     context = {**page, "subject": subject}
     if request.method == "GET":
@@ -75,22 +76,20 @@ def report_form_page(request: HttpRequest, *, subject, form_class, page: dict, s
             "status": subject.status,
             "percent_complete": subject.percent_complete,
         }
-        return render(request, REPORT_FORM, {**context, "form": form_class(initial=initial)})
+        return render(request, PROGRESS_FORM, {**context, "form": form_class(initial=initial)})
     form = form_class(request.POST)
     if not form.is_valid():
-        return render(request, REPORT_FORM, {**context, "form": form})
+        return render(request, PROGRESS_FORM, {**context, "form": form})
     try:
         save(form.cleaned_data)
     except services.StaleEdit as stale:
-        resubmit = request.POST.copy()
-        resubmit["version"] = stale.action.version
         context.update(
-            subject=stale.action,
-            form=form_class(resubmit),
+            subject=stale.subject,
+            form=resubmitted(request, stale, form_class),
             newer=stale.latest,
             newer_text=newer_text(stale.latest) if stale.latest else "",
         )
-        return render(request, REPORT_FORM, context, status=409)
+        return render(request, PROGRESS_FORM, context, status=409)
     messages.success(request, page["saved"])
     return redirect(subject)
 
@@ -104,10 +103,13 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data):
         services.post_progress_update(
-            action=action, author=request.user, expected_version=data.pop("version"), **data
+            strategy_action=action,
+            author=request.user,
+            expected_version=data.pop("version"),
+            **data,
         )
 
-    return report_form_page(
+    return progress_form_page(
         request,
         subject=action,
         form_class=ProgressUpdateForm,

@@ -8,12 +8,7 @@ more than one step apart on the RAG scale, the action is flagged.
 
 from dataclasses import dataclass
 
-from .status import Status
-
-# Worst first: which council action speaks for the council.
-SEVERITY = [Status.OFF_TRACK, Status.AT_RISK, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED]
-# The RAG scale the two views are compared on (not started and withdrawn are off the scale).
-RAG_STEP = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.COMPLETED: 3}
+from .status import RAG_STEP, SEVERITY, Status
 
 
 @dataclass(frozen=True)

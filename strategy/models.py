@@ -149,6 +149,10 @@ class CorporatePriority(Cited):
 
 class StrategyQuerySet(models.QuerySet):
     def current(self):
+        """The strategies and plans in force, of any kind: the one meaning of "current".
+
+        Every figure, list and report counts the actions of these.
+        """
         return self.filter(status=Strategy.Status.CURRENT)
 
 

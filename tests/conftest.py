@@ -62,7 +62,7 @@ class World:
         self.unit = CouncilUnitFactory(name="A Division", parent=self.directorate)
         self.other_unit = CouncilUnitFactory(name="Another Directorate")
         self.action = StrategyActionFactory()
-        ActionPartnerFactory(action=self.action, partner=self.partner)
+        ActionPartnerFactory(strategy_action=self.action, partner=self.partner)
         self.council_action = CouncilActionFactory(
             strategy_action=self.action, responsible_unit=self.unit
         )

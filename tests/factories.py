@@ -11,12 +11,12 @@ from actions.models import (
     ActionPartner,
     CouncilAction,
     ExistingActivity,
-    MonitoringRound,
     ProgressUpdate,
     StrategyAction,
     SubPoint,
 )
 from actions.status import Status
+from monitoring.models import MonitoringRound
 from strategy.models import CorporatePriority, SourceDocument, Strategy
 from themes.models import PartnershipExample, Theme
 
@@ -117,7 +117,7 @@ class SubPointFactory(DjangoModelFactory):
     class Meta:
         model = SubPoint
 
-    action = factory.SubFactory(StrategyActionFactory)
+    strategy_action = factory.SubFactory(StrategyActionFactory)
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Faker("sentence")
 
@@ -126,7 +126,7 @@ class ActionPartnerFactory(DjangoModelFactory):
     class Meta:
         model = ActionPartner
 
-    action = factory.SubFactory(StrategyActionFactory)
+    strategy_action = factory.SubFactory(StrategyActionFactory)
     partner = factory.SubFactory(PartnerFactory)
     role = ActionPartner.Role.LEAD
 
@@ -135,7 +135,7 @@ class ExistingActivityFactory(DjangoModelFactory):
     class Meta:
         model = ExistingActivity
 
-    action = factory.SubFactory(StrategyActionFactory)
+    strategy_action = factory.SubFactory(StrategyActionFactory)
     position = 1
     text = factory.Faker("paragraph")
 
@@ -166,7 +166,7 @@ class ProgressUpdateFactory(DjangoModelFactory):
     class Meta:
         model = ProgressUpdate
 
-    action = factory.SubFactory(StrategyActionFactory)
+    strategy_action = factory.SubFactory(StrategyActionFactory)
     author = factory.SubFactory(UserFactory)
     status = Status.ON_TRACK
     percent_complete = 30

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.roles import Role
-from actions.models import ReminderLog, StrategyAction
+from actions.models import StrategyAction
+from monitoring.models import ReminderLog
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ PRODUCT_MODELS = [
 
 
 def test_reminder_log_cannot_be_added_by_hand(admin_client):
-    assert admin_client.get(reverse("admin:actions_reminderlog_add")).status_code == 403
+    assert admin_client.get(reverse("admin:monitoring_reminderlog_add")).status_code == 403
 
 
 @pytest.mark.parametrize("model", PRODUCT_MODELS, ids=lambda m: m._meta.label_lower)

@@ -151,7 +151,7 @@ def test_officer_adds_a_proposed_council_action_marked_as_added(officer_client, 
     assert added.added_at is not None
     assert added.source is None
     assert added.position == world.council_action.position + 1  # after the existing one
-    assert added.reference == world.action.reference + services._letter(added.position)
+    assert added.reference == world.action.reference + services.reference_letter(added.position)
     assert added.lead_officer == world.personas["officer"]
     assert added.original_target_date == datetime.date(2027, 3, 31)
     page = officer_client.get(added.get_absolute_url()).content.decode()
@@ -170,7 +170,7 @@ def test_officer_may_only_make_their_own_units_responsible(client, world):
 
 
 def test_references_continue_the_reports_lettering():
-    assert [services._letter(n) for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
+    assert [services.reference_letter(n) for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
 
 
 # --- Two voices ----------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_views_differ_by_more_than_one_rag_step(forum, council, differ):
 def test_strategy_action_page_shows_both_voices_and_flags_a_difference(client, world):
     action = world.action
     services.post_progress_update(
-        action=action,
+        strategy_action=action,
         author=world.personas["forum_member"],
         expected_version=action.version,
         status=Status.ON_TRACK,

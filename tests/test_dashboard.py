@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from actions import dashboard, services
-from actions.models import ReportSnapshot, StrategyAction
+from actions import services
+from actions.models import StrategyAction
 from actions.status import Status
+from reports import figures
+from reports.models import CabinetReport
 from strategy.models import CorporatePriority
 from tests.factories import (
     CouncilActionFactory,
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def post_update(action, author, status, percent, narrative="Progress", **extra):
     action.refresh_from_db()
     return services.post_progress_update(
-        action=action,
+        strategy_action=action,
         author=author,
         expected_version=action.version,
         status=status,
@@ -76,24 +78,24 @@ def plan(world):
 
 
 def test_dashboard_figures_match_the_plan(plan):
-    counts = {row.status: row for row in dashboard.status_counts()}
+    counts = {row.status: row for row in figures.status_counts()}
     assert counts[Status.ON_TRACK].strategy == 1
     assert counts[Status.OFF_TRACK].strategy == 1
     assert counts[Status.OFF_TRACK].council == 1
     assert counts[Status.OFF_TRACK].together == 2
     assert counts[Status.AT_RISK].strategy == 1
 
-    overall = dashboard.progress_overall()
+    overall = figures.progress_overall()
     assert overall.strategy == 40  # (60 + 20 + 40) / 3
     assert overall.council == 10
     assert overall.together == 33  # (60 + 20 + 40 + 10) / 4, equal weight
 
-    by_theme = {row.label.split(": ")[1]: row for row in dashboard.progress_by_theme()}
+    by_theme = {row.label.split(": ")[1]: row for row in figures.progress_by_theme()}
     assert by_theme[plan["theme_a"].title].strategy == 40  # (60 + 20) / 2
     assert by_theme[plan["theme_a"].title].together == 30  # (60 + 20 + 10) / 3
     assert by_theme["Theme bee"].strategy == 40
 
-    by_priority = {row.label: row for row in dashboard.progress_by_priority()}
+    by_priority = {row.label: row for row in figures.progress_by_priority()}
     united = by_priority["United and involved communities"]
     assert united.strategy == 50  # a1 (60) and b1 (40)
     assert united.council == 10  # a1's council action
@@ -121,7 +123,7 @@ def test_cabinet_member_can_read_but_not_generate_the_report(client, world):
     page = client.get(reverse("cabinet_report")).content.decode()
     assert "Generate the report for Cabinet" not in page
     assert client.post(reverse("cabinet_report")).status_code == 403
-    assert not ReportSnapshot.objects.exists()
+    assert not CabinetReport.objects.exists()
 
 
 def test_generating_the_report_keeps_a_snapshot_and_changes_show_what_moved(client, plan, world):
@@ -129,7 +131,7 @@ def test_generating_the_report_keeps_a_snapshot_and_changes_show_what_moved(clie
     client.force_login(coordinator)
     response = client.post(reverse("cabinet_report"))
     assert response.status_code == 302
-    snapshot = ReportSnapshot.objects.get()
+    snapshot = CabinetReport.objects.get()
     assert snapshot.created_by == coordinator
     entry = snapshot.data["strategy"][str(plan["a2"].pk)]
     assert entry["status"] == Status.OFF_TRACK
@@ -157,7 +159,7 @@ def test_generating_the_report_keeps_a_snapshot_and_changes_show_what_moved(clie
     assert "Done after all" in page  # a new update
     assert "Extended by the Forum" in page  # a target date moved
     assert added.reference in page  # a new proposed council action
-    changes = dashboard.changes_since(since=snapshot.created_at, snapshot=snapshot)
+    changes = figures.changes_since(since=snapshot.created_at, snapshot=snapshot)
     moved = {c.action.pk: (c.old, c.new) for c in changes.status_changes.items}
     assert moved[plan["a2"].pk] == (Status.OFF_TRACK, Status.COMPLETED)
     assert plan["a1"].pk not in moved  # on track before and after

@@ -207,7 +207,7 @@ def test_strategies_and_themes(report):
 def test_strategy_actions_sub_points_and_council_actions(report):
     actions = dict(StrategyAction.objects.values_list("reference", "text"))
     assert actions == STRATEGY_ACTIONS
-    sub_points = SubPoint.objects.filter(action__reference="T2.1").order_by("position")
+    sub_points = SubPoint.objects.filter(strategy_action__reference="T2.1").order_by("position")
     assert [s.text for s in sub_points] == T21_SUB_POINTS
     council = dict(CouncilAction.objects.values_list("reference", "text"))
     assert council == COUNCIL_ACTIONS
@@ -222,7 +222,7 @@ def test_strategy_actions_sub_points_and_council_actions(report):
 
 @pytest.mark.django_db
 def test_existing_activity(report):
-    activity = ExistingActivity.objects.get(action__reference="T2.3")
+    activity = ExistingActivity.objects.get(strategy_action__reference="T2.3")
     assert activity.text == (
         "The Council is currently supporting the Third Sector in undertaking consultation "
         "on its ongoing and future support needs. Through this engagement activity the "
@@ -235,7 +235,7 @@ def test_existing_activity(report):
 def test_sentences_split_by_page_breaks_are_joined(report):
     example = PartnershipExample.objects.get(theme__number=2, position=2)
     assert "This has been provided in response to the sector's need for ongoing" in example.text
-    activity = ExistingActivity.objects.get(action__reference="T2.1")
+    activity = ExistingActivity.objects.get(strategy_action__reference="T2.1")
     assert "This includes for example the Let's Talk campaign" in activity.text
     assert "\n" not in example.text + activity.text
 

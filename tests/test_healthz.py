@@ -17,7 +17,7 @@ def test_healthz_ok_when_database_answers(client):
 
 def test_healthz_503_when_database_does_not_answer(client):
     with mock.patch(
-        "strategy.views.connection.cursor", side_effect=OperationalError("connection refused")
+        "config.views.connection.cursor", side_effect=OperationalError("connection refused")
     ):
         response = client.get("/healthz")
     assert response.status_code == 503

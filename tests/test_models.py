@@ -83,7 +83,7 @@ def test_theme_number_zero_is_refused():
 def test_partner_cannot_be_responsible_twice_for_one_action():
     link = ActionPartnerFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        ActionPartnerFactory(action=link.action, partner=link.partner)
+        ActionPartnerFactory(strategy_action=link.strategy_action, partner=link.partner)
 
 
 def test_strategy_period_cannot_end_before_it_starts():

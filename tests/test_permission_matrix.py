@@ -260,7 +260,7 @@ MATRIX = [
 # rows above check it through two representative admin pages.
 COVERED_NAMESPACES = {"admin"}
 
-PRODUCT_APPS = ["accounts", "strategy", "themes", "actions", "auth"]
+PRODUCT_APPS = ["accounts", "strategy", "themes", "actions", "monitoring", "reports", "auth"]
 
 
 def snapshot() -> str:

@@ -46,7 +46,9 @@ def test_supporting_partner_may_update_too(world):
     from tests.factories import ActionPartnerFactory
 
     ActionPartnerFactory(
-        action=world.action, partner=world.other_partner, role=ActionPartner.Role.SUPPORTING
+        strategy_action=world.action,
+        partner=world.other_partner,
+        role=ActionPartner.Role.SUPPORTING,
     )
     assert permissions.can_update_action(world.personas["forum_other"], world.action)
 

@@ -93,7 +93,7 @@ def test_plan_shows_the_last_update_and_the_target_date(user_client):
     action = StrategyActionFactory(original_target_date=datetime.date(2030, 3, 31))
     author = UserFactory(full_name="Pat Example")
     services.post_progress_update(
-        action=action,
+        strategy_action=action,
         author=author,
         expected_version=1,
         status=Status.ON_TRACK,
@@ -161,7 +161,7 @@ def test_filter_by_theme_and_search(user_client, two_actions):
 
 def test_search_finds_words_in_updates(user_client, two_actions):
     _alpha, beta = two_actions
-    ProgressUpdateFactory(action=beta, narrative="Met the Healthwatch board")
+    ProgressUpdateFactory(strategy_action=beta, narrative="Met the Healthwatch board")
     page = plan_page(user_client, q="healthwatch")
     assert "Beta consultation" in page
     assert "Alpha campaign" not in page
@@ -170,7 +170,7 @@ def test_search_finds_words_in_updates(user_client, two_actions):
 def test_filter_by_responsible_partner_lead_or_supporting(user_client, two_actions):
     _alpha, beta = two_actions
     charity = PartnerFactory(name="Harrow Charity")
-    ActionPartnerFactory(action=beta, partner=charity, role="supporting")
+    ActionPartnerFactory(strategy_action=beta, partner=charity, role="supporting")
     page = plan_page(user_client, partner=charity.pk)
     assert "Beta consultation" in page
     assert "Alpha campaign" not in page
@@ -186,7 +186,7 @@ def test_filter_overdue(user_client, two_actions):
 def test_filter_no_update_in_the_current_round(user_client, two_actions):
     alpha, _beta = two_actions
     round_ = MonitoringRoundFactory()
-    ProgressUpdateFactory(action=alpha, round=round_)
+    ProgressUpdateFactory(strategy_action=alpha, round=round_)
     page = plan_page(user_client, no_update="on")
     assert "Beta consultation" in page
     assert "Alpha campaign" not in page
@@ -222,13 +222,13 @@ def build_plan(actions: int, updates_each: int = 2):
     author = UserFactory()
     for i in range(actions):
         action = StrategyActionFactory(theme=themes[i % 2])
-        SubPointFactory.create_batch(2, action=action)
-        ActionPartnerFactory(action=action)
-        ExistingActivityFactory(action=action)
+        SubPointFactory.create_batch(2, strategy_action=action)
+        ActionPartnerFactory(strategy_action=action)
+        ExistingActivityFactory(strategy_action=action)
         CouncilActionFactory.create_batch(2, strategy_action=action)
         for _ in range(updates_each):
             services.post_progress_update(
-                action=action,
+                strategy_action=action,
                 author=author,
                 expected_version=action.version,
                 status=Status.ON_TRACK,

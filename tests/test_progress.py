@@ -45,7 +45,7 @@ def test_forum_member_posts_an_update_and_the_action_moves(member_client, world)
     assert response["Location"] == action.get_absolute_url()
 
     action.refresh_from_db()
-    update = ProgressUpdate.objects.get(action=action)
+    update = ProgressUpdate.objects.get(strategy_action=action)
     assert action.status == Status.ON_TRACK
     assert action.percent_complete == 40
     assert action.last_update == update
@@ -177,7 +177,7 @@ def test_a_stale_second_edit_is_refused_without_loss(client, world):
 def test_service_refuses_a_stale_version(world):
     action = world.action
     services.post_progress_update(
-        action=action,
+        strategy_action=action,
         author=world.personas["coordinator"],
         expected_version=1,
         status=Status.ON_TRACK,
@@ -186,21 +186,21 @@ def test_service_refuses_a_stale_version(world):
     )
     with pytest.raises(services.StaleEdit) as excinfo:
         services.post_progress_update(
-            action=StrategyAction.objects.get(pk=action.pk),
+            strategy_action=StrategyAction.objects.get(pk=action.pk),
             author=world.personas["forum_member"],
             expected_version=1,
             status=Status.OFF_TRACK,
             percent_complete=5,
             narrative="Two",
         )
-    assert excinfo.value.action.last_update.narrative == "One"
+    assert excinfo.value.subject.last_update.narrative == "One"
     assert StrategyAction.objects.get(pk=action.pk).status == Status.ON_TRACK
 
 
 def test_update_counts_for_the_open_round(world):
     round_ = MonitoringRoundFactory(opened_by=world.personas["coordinator"])
     update = services.post_progress_update(
-        action=world.action,
+        strategy_action=world.action,
         author=world.personas["forum_member"],
         expected_version=world.action.version,
         status=Status.ON_TRACK,
@@ -268,7 +268,7 @@ def test_forum_member_cannot_edit_a_posted_update(member_client, world):
     # Updates are append-only for Forum members: there is no edit URL, and the
     # admin (where corrections can be made) is closed to them.
     services.post_progress_update(
-        action=world.action,
+        strategy_action=world.action,
         author=world.personas["forum_member"],
         expected_version=1,
         status=Status.ON_TRACK,

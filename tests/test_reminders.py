@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from actions import reminders, services
-from actions.models import ReminderLog
-from actions.reminders import send_update_reminders
+from actions import services
 from actions.status import Status
+from monitoring import reminders
+from monitoring import services as round_services
+from monitoring.models import ReminderLog
+from monitoring.reminders import send_update_reminders
 from tests.factories import ActionPartnerFactory, PartnerFactory, StrategyActionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,7 @@ TODAY = datetime.date(2026, 5, 11)
 
 
 def open_a_round(user, name="Quarter 1"):
-    return services.open_round(
+    return round_services.open_round(
         opened_by=user,
         name=name,
         period_start=datetime.date(2026, 4, 1),
@@ -33,7 +35,7 @@ def open_a_round(user, name="Quarter 1"):
 
 def post_update(action, author):
     services.post_progress_update(
-        action=action,
+        strategy_action=action,
         author=author,
         expected_version=action.version,
         status=Status.ON_TRACK,
@@ -85,7 +87,7 @@ def test_one_reminder_per_person_per_day(world, round_):
 
 def test_members_of_an_organisation_whose_actions_are_all_updated_get_nothing(world, round_):
     other_action = StrategyActionFactory()
-    ActionPartnerFactory(action=other_action, partner=world.other_partner)
+    ActionPartnerFactory(strategy_action=other_action, partner=world.other_partner)
     post_update(other_action, world.personas["forum_other"])
 
     send()
@@ -124,9 +126,9 @@ def test_members_of_a_closed_organisation_get_nothing(world, round_):
 
 def test_email_links_to_each_action_still_to_update(world, round_):
     second = StrategyActionFactory(text="Run a volunteering fair.")
-    ActionPartnerFactory(action=second, partner=world.partner)
+    ActionPartnerFactory(strategy_action=second, partner=world.partner)
     updated = StrategyActionFactory(text="Publish the compact.")
-    ActionPartnerFactory(action=updated, partner=world.partner)
+    ActionPartnerFactory(strategy_action=updated, partner=world.partner)
     post_update(updated, world.personas["coordinator"])
 
     send()
@@ -157,7 +159,7 @@ def test_nothing_is_sent_when_no_round_is_open(world):
 
 
 def test_nothing_is_sent_once_the_round_is_closed(world, round_):
-    services.close_round(round_=round_, closed_by=world.personas["coordinator"])
+    round_services.close_round(round_=round_, closed_by=world.personas["coordinator"])
     assert send() == []
     assert mail.outbox == []
 
@@ -191,8 +193,8 @@ def test_query_count_does_not_grow_with_the_number_of_actions(world, round_):
     def add_actions(count):
         for _ in range(count):
             action = StrategyActionFactory()
-            ActionPartnerFactory(action=action, partner=world.partner)
-            ActionPartnerFactory(action=action, partner=world.other_partner)
+            ActionPartnerFactory(strategy_action=action, partner=world.partner)
+            ActionPartnerFactory(strategy_action=action, partner=world.other_partner)
 
     add_actions(2)
     with CaptureQueriesContext(connection) as few:
@@ -217,10 +219,10 @@ def site_url(settings):
 def test_command_prints_each_reminder_sent_and_a_summary(world, round_, site_url, capsys):
     member = world.personas["forum_member"]
     second = StrategyActionFactory(reference="T9.9")
-    ActionPartnerFactory(action=second, partner=world.partner)
+    ActionPartnerFactory(strategy_action=second, partner=world.partner)
     organisation = PartnerFactory()
     lone = StrategyActionFactory(reference="T8.1")
-    ActionPartnerFactory(action=lone, partner=organisation)
+    ActionPartnerFactory(strategy_action=lone, partner=organisation)
     other = UserFactory(role=Role.FORUM_MEMBER, organisation=organisation)
 
     call_command("send_update_reminders")

@@ -8,10 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from actions import round_views, services
-from actions.models import MonitoringRound, ProgressUpdate
-from actions.round_forms import OpenRoundForm
+from actions import services
+from actions.models import ProgressUpdate
 from actions.status import Status
+from monitoring import services as round_services
+from monitoring import views as round_views
+from monitoring.forms import OpenRoundForm
+from monitoring.models import MonitoringRound
 from strategy.models import Strategy
 from tests.factories import (
     ActionPartnerFactory,
@@ -55,7 +58,7 @@ def round_data(**overrides):
 
 
 def open_a_round(user, name="Quarter 1", due_date=datetime.date(2099, 7, 15)):
-    return services.open_round(
+    return round_services.open_round(
         opened_by=user,
         name=name,
         period_start=datetime.date(2026, 4, 1),
@@ -66,7 +69,7 @@ def open_a_round(user, name="Quarter 1", due_date=datetime.date(2099, 7, 15)):
 
 def post_update(action, author):
     return services.post_progress_update(
-        action=action,
+        strategy_action=action,
         author=author,
         expected_version=action.version,
         status=Status.ON_TRACK,
@@ -216,7 +219,7 @@ def test_invalid_date_outlines_the_boxes_in_error(coordinator_client):
 
 def test_duplicate_round_name_is_refused_ignoring_case(coordinator_client, world):
     round_ = open_a_round(world.personas["admin"], name="Quarter 1 2026 to 2027")
-    services.close_round(round_=round_, closed_by=world.personas["admin"])
+    round_services.close_round(round_=round_, closed_by=world.personas["admin"])
 
     response = coordinator_client.post(
         reverse("round_open"), round_data(name="quarter 1 2026 TO 2027")
@@ -234,7 +237,7 @@ def test_name_taken_between_form_check_and_save_is_shown_on_the_name(
 ):
     """The service's own unique check (a race with another coordinator) lands on the field."""
     round_ = open_a_round(world.personas["admin"], name="Quarter 1 2026 to 2027")
-    services.close_round(round_=round_, closed_by=world.personas["admin"])
+    round_services.close_round(round_=round_, closed_by=world.personas["admin"])
     monkeypatch.setattr(OpenRoundForm, "clean_name", lambda form: form.cleaned_data["name"])
 
     response = coordinator_client.post(reverse("round_open"), round_data())
@@ -265,7 +268,7 @@ def test_round_opened_at_the_same_moment_is_an_error_not_a_500(
 ):
     """Two coordinators submit together: the database's one-open-round constraint decides."""
 
-    real_open_round = services.open_round
+    real_open_round = round_services.open_round
 
     def open_round_racing(**kwargs):
         real_open_round(**{**kwargs, "name": "Opened meanwhile"})
@@ -358,12 +361,12 @@ def plan(world):
     ]:
         actions[ref] = StrategyActionFactory(theme=theme, position=position, reference=ref)
         for partner in partners:
-            ActionPartnerFactory(action=actions[ref], partner=partner)
+            ActionPartnerFactory(strategy_action=actions[ref], partner=partner)
     done = StrategyActionFactory(theme=theme, position=5, reference="DONE", status=Status.COMPLETED)
-    ActionPartnerFactory(action=done, partner=alpha)
+    ActionPartnerFactory(strategy_action=done, partner=alpha)
     old_theme = ThemeFactory(strategy=StrategyFactory(status=Strategy.Status.SUPERSEDED))
     old = StrategyActionFactory(theme=old_theme, reference="OLD")
-    ActionPartnerFactory(action=old, partner=beta)
+    ActionPartnerFactory(strategy_action=old, partner=beta)
     return alpha, beta, actions
 
 
@@ -411,7 +414,7 @@ def test_round_page_lists_partners_with_updated_and_not_updated_actions(
 def test_round_page_marks_missing_updates_red_once_the_due_date_has_passed(
     coordinator_client, world
 ):
-    round_ = services.open_round(
+    round_ = round_services.open_round(
         opened_by=world.personas["coordinator"],
         name="Long ago",
         period_start=datetime.date(2000, 1, 1),
@@ -435,7 +438,7 @@ def test_round_list_shows_the_open_round_with_counts_and_past_rounds(
     past = open_a_round(coordinator, name="Last year")
     post_update(actions["A1"], coordinator)
     post_update(actions["B1"], coordinator)
-    services.close_round(round_=past, closed_by=coordinator)
+    round_services.close_round(round_=past, closed_by=coordinator)
     current = open_a_round(coordinator, name="This year")
     post_update(actions["A2"], coordinator)
 
@@ -463,8 +466,8 @@ def test_round_page_query_count_does_not_grow_with_the_plan(coordinator_client, 
         for _ in range(count):
             partner = PartnerFactory()
             action = StrategyActionFactory(theme=theme)
-            ActionPartnerFactory(action=action, partner=partner)
-            ActionPartnerFactory(action=action, partner=world.partner)
+            ActionPartnerFactory(strategy_action=action, partner=partner)
+            ActionPartnerFactory(strategy_action=action, partner=world.partner)
         post_update(action, coordinator)
 
     def task_list_items(response):
@@ -514,7 +517,7 @@ def test_coordinator_closes_a_round_after_confirming(coordinator_client, world):
 def test_closing_a_closed_round_again_gives_a_message_not_a_500(coordinator_client, world):
     admin = world.personas["admin"]
     round_ = open_a_round(admin, name="Quarter 1")
-    services.close_round(round_=round_, closed_by=admin)
+    round_services.close_round(round_=round_, closed_by=admin)
     round_.refresh_from_db()
     closed_at = round_.closed_at
     url = reverse("round_close", args=[round_.pk])
@@ -555,7 +558,7 @@ def test_update_posted_while_a_round_is_open_counts_for_it_and_not_after(world):
     coordinator = world.personas["coordinator"]
     round_ = open_a_round(coordinator)
     during = post_update(world.action, world.personas["forum_member"])
-    services.close_round(round_=round_, closed_by=coordinator)
+    round_services.close_round(round_=round_, closed_by=coordinator)
     world.action.refresh_from_db()
     after = post_update(world.action, world.personas["forum_member"])
 

@@ -12,7 +12,7 @@ PROBE = "import django; django.setup(); from django.conf import settings; print(
 def run_settings(**env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="strategy.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         ENV_FILE=os.devnull,  # ignore a developer's .env file
         **env_overrides,
     )

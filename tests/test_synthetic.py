@@ -9,10 +9,10 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.roles import Role
-from actions import synthetic
-from actions.management.commands import bench
 from actions.models import CouncilAction, ProgressUpdate, StrategyAction
 from actions.status import Status
+from benchmarks import synthetic
+from benchmarks.management.commands import bench
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,13 @@ from django.urls import reverse
 from strategy.models import Cited, Strategy
 
 
-class ThemeManager(models.Manager):
+class ThemeQuerySet(models.QuerySet):
+    def in_current_plans(self):
+        """Themes of the strategies and plans in force (Strategy.objects.current())."""
+        return self.filter(strategy__in=Strategy.objects.current())
+
+
+class ThemeManager(models.Manager.from_queryset(ThemeQuerySet)):
     def get_by_natural_key(self, strategy_slug, number):
         return self.get(strategy__slug=strategy_slug, number=number)
 

@@ -39,7 +39,7 @@ def test_forum_member_posts_an_update_from_their_landing_page(page: Page, live_s
 
     expect(page.get_by_text("has been saved")).to_be_visible()
     expect(page.get_by_text("We held the first partners' meeting.")).to_be_visible()
-    assert ProgressUpdate.objects.filter(action=world.action, author=member).count() == 1
+    assert ProgressUpdate.objects.filter(strategy_action=world.action, author=member).count() == 1
 
     page.goto(f"{live_server.url}/plan/")
     card = page.locator(f"#action-{world.action.pk}")

@@ -1,0 +1,915 @@
+"""Benchmark the plan's pages on large synthetic plans (`make bench`).
+
+``manage.py bench`` (what ``make bench`` runs) is the driver. For each size it
+resets a dedicated benchmark database, then runs ``manage.py bench --measure
+--actions N`` in a fresh process pointed at it, which migrates, seeds the
+synthetic plan (benchmarks/synthetic.py) and measures each page in-process with
+Django's test ``Client``: queries per request (``CaptureQueriesContext``) and the
+median server time (``time.perf_counter``) over several runs after a warm-up. The
+driver then prints one table and writes it, with the machine and database, to
+``--output`` (docs/benchmarks.md).
+
+The benchmark database is ``BENCH_DATABASE_URL`` if set; otherwise PostgreSQL's
+``tracker_bench`` at 127.0.0.1:5432 if PostgreSQL answers there, else the SQLite
+file ``bench.sqlite3``. It is dropped and made again for each size, so its name
+must contain "bench".
+
+``bench --measure`` without ``--actions`` measures whatever database DATABASE_URL
+names, as it is; ``bench --report --results FILE`` re-renders saved results.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import gc
+import json
+import logging
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+import django
+import environ
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.core.signals import got_request_exception
+from django.db import connection
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Partner, User
+from accounts.roles import Role
+from accounts.services import set_role
+from actions.models import StrategyAction
+from benchmarks import synthetic
+from reports import freshness
+from strategy.models import Strategy
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
+SQLITE_FILE = "bench.sqlite3"
+CSV_PATH = "/exports/action-plan.csv"
+BENCH_USERNAME = "bench-cabinet-member"
+
+# (key, label, path); "{action}" is the id of the strategy action measured.
+PAGES = [
+    ("plan", "Plan (`/plan/`)", "/plan/"),
+    ("action", "Action page (`/actions/<id>/`)", "/actions/{action}/"),
+    ("dashboard", "Dashboard (`/dashboard/`)", "/dashboard/"),
+    # The same page when the plan has just changed, so nothing comes from the cache.
+    ("dashboard_cold", "Dashboard, first request after a change", "/dashboard/"),
+    ("changes", "Changes (`/dashboard/changes/`)", "/dashboard/changes/"),
+    ("csv", "CSV export (`/exports/action-plan.csv`)", CSV_PATH),
+    ("pdf", "PDF report (`/reports/cabinet.pdf`)", "/reports/cabinet.pdf"),
+]
+PAGE_KEYS = [key for key, _, _ in PAGES]
+
+
+# --- Measuring, in the benchmark database's process ---------------------------------------
+
+
+def bench_user() -> User:
+    """A Cabinet member (reads everything, changes nothing) to sign in as."""
+    council = Partner.objects.filter(kind=Partner.Kind.COUNCIL).order_by("pk").first()
+    user, _ = User.objects.get_or_create(
+        username=BENCH_USERNAME,
+        defaults={
+            "full_name": "Benchmark Cabinet member",
+            "email": f"{BENCH_USERNAME}@synthetic.invalid",
+            "organisation": council,
+        },
+    )
+    set_role(user=user, role=Role.CABINET_MEMBER)
+    return user
+
+
+def pick_action() -> int | None:
+    """A strategy action of a current strategy with the most proposed council actions."""
+    return (
+        StrategyAction.objects.filter(theme__strategy__status=Strategy.Status.CURRENT)
+        .annotate(n=Count("council_actions"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+class _Errors:
+    """The last exception a request raised (the Client turns it into a 500)."""
+
+    def __init__(self):
+        self.last: BaseException | None = None
+
+    def __call__(self, **kwargs):
+        self.last = sys.exc_info()[1]
+
+    def take(self) -> str:
+        error, self.last = self.last, None
+        return f"{type(error).__name__}: {error}"[:300] if error else ""
+
+
+@contextmanager
+def _measuring():
+    """Production-like settings for the requests, and request errors caught quietly."""
+    errors = _Errors()
+    got_request_exception.connect(errors, dispatch_uid="bench-errors")
+    # Errors are reported in the results; sign-ins and WeasyPrint's CSS warnings are noise here.
+    quiet = {
+        "django.request": logging.CRITICAL,
+        "django.security": logging.CRITICAL,
+        "accounts.security": logging.WARNING,
+        "weasyprint": logging.ERROR,
+        "fontTools": logging.ERROR,
+    }
+    loggers = [logging.getLogger(name) for name in quiet]
+    levels = [logger.level for logger in loggers]
+    for logger, level in zip(loggers, quiet.values(), strict=True):
+        logger.setLevel(level)
+    # DEBUG off while timing: no query log, no template debug information, as in production.
+    hosts = ["testserver", *settings.ALLOWED_HOSTS]
+    try:
+        with (
+            warnings.catch_warnings(),
+            override_settings(DEBUG=False, ALLOWED_HOSTS=hosts),
+        ):
+            warnings.filterwarnings("ignore", "No directory at", UserWarning)  # WhiteNoise
+            yield errors
+    finally:
+        got_request_exception.disconnect(dispatch_uid="bench-errors")
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _consume(response) -> int:
+    """Read the whole response, as a browser would; return its size in bytes."""
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def _get(client: Client, path: str, errors: _Errors) -> dict:
+    """One request, timed from the call to the last byte."""
+    started = time.perf_counter()
+    try:
+        response = client.get(path)
+        size = _consume(response)
+    except Exception as error:  # a failure while streaming, after the status was sent
+        return {"status": None, "error": f"{type(error).__name__}: {error}"[:300]}
+    seconds = time.perf_counter() - started
+    return {
+        "status": response.status_code,
+        "error": errors.take() if response.status_code >= 500 else "",
+        "bytes": size,
+        "seconds": seconds,
+    }
+
+
+def measure_page(
+    client: Client,
+    path: str,
+    *,
+    runs: int,
+    slow_seconds: float,
+    errors: _Errors,
+    before=None,
+) -> dict:
+    """Warm up once, count the queries of one request, then time `runs` requests.
+
+    `before`, if given, runs before every request (untimed): e.g. marking the plan
+    as changed, so a cached page is rendered afresh each time.
+    """
+    result: dict = {"path": path}
+
+    def get(client, path, errors):
+        if before is not None:
+            before()
+        return _get(client, path, errors)
+
+    warm = get(client, path, errors)
+    if warm["status"] != 200:
+        result.update(status=warm["status"], error=warm["error"])
+        return result
+    with CaptureQueriesContext(connection) as queries:
+        counted = get(client, path, errors)
+    if counted["status"] != 200:
+        result.update(status=counted["status"], error=counted["error"])
+        return result
+    result.update(status=200, queries=len(queries.captured_queries), bytes=counted["bytes"])
+    result.update(_sql_time(queries.captured_queries, counted["seconds"]))
+    if warm["seconds"] > slow_seconds:
+        # Too slow to repeat: report the counted request's time (its query capture is cheap).
+        times = [counted["seconds"]]
+        result["note"] = f"1 run only: the warm-up took {warm['seconds']:.0f} s"
+    else:
+        times = []
+        for _ in range(runs):
+            timed = get(client, path, errors)
+            if timed["status"] != 200:
+                result.update(status=timed["status"], error=timed["error"])
+                return result
+            times.append(timed["seconds"])
+    result["times_ms"] = [round(t * 1000, 1) for t in times]
+    result["median_ms"] = round(statistics.median(times) * 1000, 1)
+    return result
+
+
+def _sql_time(captured: list[dict], seconds: float) -> dict:
+    """How much of the counted request was spent in the database, and its slowest query."""
+    timed = [(float(q["time"]), q["sql"]) for q in captured if q.get("time")]
+    slowest = max(timed, default=(0.0, ""))
+    return {
+        "counted_ms": round(seconds * 1000, 1),
+        "sql_ms": round(sum(t for t, _ in timed) * 1000, 1),
+        "slowest_sql_ms": round(slowest[0] * 1000, 1),
+        "slowest_sql": _without_columns(" ".join(slowest[1].split()))[:400],
+    }
+
+
+def _without_columns(sql: str) -> str:
+    """SELECT … FROM …: the column list says little; keep what is read, and how."""
+    if not sql.startswith(("SELECT ", "DECLARE ")) or "SELECT " not in sql:
+        return sql
+    start = sql.index("SELECT ") + 7
+    depth = 0
+    for i in range(start, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[i], 0)
+        if depth == 0 and sql.startswith(" FROM ", i):  # the outer FROM, not a subquery's
+            return sql[:start] + "…" + sql[i:]
+    return sql
+
+
+def _csv_lines(chunks):
+    """The decoded lines of a streamed CSV, one at a time (so counting keeps nothing)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    rest = ""
+    for chunk in chunks:
+        rest += decoder.decode(chunk)
+        *lines, rest = rest.split("\n")
+        for line in lines:
+            yield line + "\n"
+    rest += decoder.decode(b"", final=True)
+    if rest:
+        yield rest
+
+
+class _Counted:
+    """Chunks passed through, counting their bytes."""
+
+    def __init__(self, chunks):
+        self.chunks, self.bytes = chunks, 0
+
+    def __iter__(self):
+        for chunk in self.chunks:
+            self.bytes += len(chunk)
+            yield chunk
+
+
+def measure_csv_memory(client: Client, path: str, errors: _Errors) -> dict:
+    """Stream the whole CSV twice: once to count its rows and bytes, once under tracemalloc.
+
+    (Not the process's resident memory: the same process has just seeded the plan, so the
+    allocator already holds far more than the export could need, and RSS would not move.)
+    """
+    try:
+        response = client.get(path)
+        if response.status_code != 200:
+            return {"status": response.status_code, "error": errors.take()}
+        counted = _Counted(response.streaming_content if response.streaming else [response.content])
+        rows = sum(1 for row in csv.reader(_csv_lines(counted)) if row)
+    except Exception as error:
+        return {"status": None, "error": f"{type(error).__name__}: {error}"[:300]}
+
+    # The heap's peak once half the bytes have been streamed, and at the end: if the export
+    # holds a bounded amount (a chunk of actions), the second half adds nothing to the peak.
+    total = counted.bytes
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        size, half_peak = 0, None
+        response = client.get(path)
+        chunks = response.streaming_content if response.streaming else [response.content]
+        for chunk in chunks:
+            size += len(chunk)
+            if half_peak is None and total and size >= total / 2:
+                half_peak = tracemalloc.get_traced_memory()[1]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return {
+        "status": response.status_code,
+        "streamed": response.streaming,
+        "rows": rows,
+        "bytes": size,
+        "tracemalloc_peak_bytes": peak,
+        "tracemalloc_half_peak_bytes": half_peak,
+    }
+
+
+def measure(
+    *,
+    runs: int = 5,
+    pdf_runs: int = 3,
+    slow_seconds: float = 30.0,
+    pages: list[str] | None = None,
+    csv_memory: bool = True,
+    log=None,
+) -> dict:
+    """Measure the pages against the database as it is now. Never raises for a failing page."""
+    say = log or (lambda message: None)
+    action_id = pick_action()
+    wanted = pages or PAGE_KEYS
+    results: dict = {"pages": {}, "action_id": action_id}
+    memory_wanted = csv_memory and "csv" in wanted
+    with _measuring() as errors:
+        client = Client(raise_request_exception=False)
+        client.force_login(bench_user())
+        for key, label, path in PAGES:
+            if key not in wanted:
+                continue
+            if memory_wanted and key != "plan":
+                # After the plan page has loaded the code, before the other pages' allocations.
+                say("  CSV export, streamed for its memory …")
+                results["csv_memory"] = measure_csv_memory(client, CSV_PATH, errors)
+                memory_wanted = False
+            if "{action}" in path and action_id is None:
+                results["pages"][key] = {"label": label, "status": None, "error": "no action"}
+                continue
+            path = path.format(action=action_id)
+            say(f"  {label} …")
+            page = measure_page(
+                client,
+                path,
+                runs=pdf_runs if key == "pdf" else runs,
+                slow_seconds=slow_seconds,
+                errors=errors,
+                before=freshness.bump if key == "dashboard_cold" else None,
+            )
+            page["label"] = label
+            results["pages"][key] = page
+            say(f"    {_cell_queries(page)} queries, {_cell_ms(page)} ms")
+    return results
+
+
+def database_description() -> dict:
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        elif vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            version = cursor.fetchone()[0]
+        else:
+            version = ""
+    name = str(settings.DATABASES["default"]["NAME"])
+    return {"vendor": vendor, "version": version, "name": Path(name).name}
+
+
+# --- Driving: a fresh database per size ---------------------------------------------------------
+
+
+def postgres_answers() -> bool:
+    try:
+        import psycopg2
+
+        psycopg2.connect(
+            host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3
+        ).close()
+    except Exception:
+        return False
+    return True
+
+
+def choose_database_url() -> tuple[str, str]:
+    """The benchmark database, and why it was chosen."""
+    if url := os.environ.get("BENCH_DATABASE_URL"):
+        return url, "BENCH_DATABASE_URL"
+    if postgres_answers():
+        return DEFAULT_POSTGRES_URL, "PostgreSQL answered at 127.0.0.1:5432"
+    sqlite = Path(settings.BASE_DIR) / SQLITE_FILE
+    return f"sqlite:///{sqlite}", "no PostgreSQL answered at 127.0.0.1:5432"
+
+
+def reset_database(url: str) -> None:
+    """Drop and recreate the benchmark database (its name must contain 'bench')."""
+    config = environ.Env.db_url_config(url)
+    name = str(config["NAME"])
+    if "bench" not in Path(name).name:
+        raise CommandError(
+            f"Refusing to reset database {name!r}: a benchmark database's name must contain "
+            "'bench' (set BENCH_DATABASE_URL)."
+        )
+    engine = config["ENGINE"]
+    if engine.endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
+        return
+    if "postgresql" not in engine:
+        raise CommandError(f"bench can reset PostgreSQL or SQLite databases, not {engine}.")
+    import psycopg2
+    from psycopg2 import sql
+
+    maintenance = psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    try:
+        maintenance.autocommit = True
+        with maintenance.cursor() as cursor:
+            force = sql.SQL(" WITH (FORCE)" if maintenance.server_version >= 130000 else "")
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force
+            )
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        maintenance.close()
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password."""
+    config = environ.Env.db_url_config(url)
+    if config.get("PASSWORD"):
+        return url.replace(f":{config['PASSWORD']}@", ":***@")
+    return url
+
+
+def machine_description() -> dict:
+    memory = ""
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "nproc": usable,
+        "memory": memory,
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+def _size_label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else f"{size:,}"
+
+
+def _failed(page: dict | None) -> str | None:
+    if page is None:
+        return "not measured"
+    if page.get("status") != 200:
+        return f"error: {page.get('status') or 'exception'}"
+    return None
+
+
+def _cell_queries(page: dict | None) -> str:
+    return _failed(page) or str(page["queries"])
+
+
+def _cell_ms(page: dict | None) -> str:
+    if failed := _failed(page):
+        return failed
+    return f"{page['median_ms']:,.0f}" if page["median_ms"] >= 100 else f"{page['median_ms']:.1f}"
+
+
+def _mib(n: int | None) -> str:
+    if n is None:
+        return "n/a"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n / 1024 / 1024:.1f} MiB"
+
+
+def render_table(runs: list[dict]) -> str:
+    sizes = [_size_label(run["size"]) for run in runs]
+    header = ["Page"] + [f"Queries @{s}" for s in sizes] + [f"Median ms @{s}" for s in sizes]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for key, label, _ in PAGES:
+        pages = [run["pages"].get(key) for run in runs]
+        cells = (
+            [label] + [_cell_queries(page) for page in pages] + [_cell_ms(page) for page in pages]
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _verdicts(runs: list[dict]) -> list[str]:
+    """The issue's three targets, against what was measured."""
+    lines = []
+    by_size = sorted(runs, key=lambda r: r["size"])
+    same, differ, failed = [], [], []
+    for key, label, _ in PAGES:
+        pages = [run["pages"].get(key) for run in by_size]
+        if any(_failed(page) for page in pages):
+            failed.append(label)
+        elif len({page["queries"] for page in pages}) == 1:
+            same.append(label)
+        else:
+            differ.append(f"{label} ({' → '.join(str(p['queries']) for p in pages)})")
+    lines.append(
+        "- **The same query count at every size:** "
+        + ("met" if not differ and not failed else "not met" if differ else "not yet known")
+        + f" — same for {len(same)} of {len(PAGES)} pages"
+        + (f"; differs for {', '.join(differ)}" if differ else "")
+        + (f"; not measured (errors) for {', '.join(failed)}" if failed else "")
+        + "."
+    )
+    biggest = by_size[-1]
+    dashboard = biggest["pages"].get("dashboard")
+    if _failed(dashboard):
+        lines.append(
+            f"- **Dashboard median under 150 ms at {biggest['size']:,} actions:** not measured "
+            f"({_failed(dashboard)})."
+        )
+    else:
+        ms = dashboard["median_ms"]
+        cold = biggest["pages"].get("dashboard_cold")
+        cold_ms = None if _failed(cold) else cold["median_ms"]
+        if cold_ms is None:
+            verdict = f"{'met' if ms < 150 else 'not met'} — {ms:.1f} ms."
+        else:
+            # The page is cached until the plan changes: give both, and judge each.
+            verdict = (
+                f"{'met' if ms < 150 else 'not met'} as the page is mostly served (from the "
+                f"cache), {ms:.1f} ms; {'met' if cold_ms < 150 else 'not met'} for the first "
+                f"request after a change, {cold_ms:.1f} ms."
+            )
+        lines.append(
+            f"- **Dashboard median under 150 ms at {biggest['size']:,} actions "
+            f"({biggest['database']['vendor']}):** {verdict}"
+        )
+    memories = [run.get("csv_memory") for run in by_size]
+    large = memories[-1]
+    if large and large.get("status") == 200 and large.get("tracemalloc_half_peak_bytes"):
+        half, whole = large["tracemalloc_half_peak_bytes"], large["tracemalloc_peak_bytes"]
+        # Bounded: the second half of the stream raises the peak by no more than 10% (+1 MiB).
+        bounded = whole <= half * 1.1 + 1024 * 1024
+        across = ""
+        small = memories[0]
+        if len(memories) > 1 and small and small.get("status") == 200:
+            across = (
+                f"; across sizes {_mib(small['tracemalloc_peak_bytes'])} at "
+                f"{by_size[0]['size']:,} actions ({_mib(small['bytes'])} of CSV), ×"
+                f"{whole / max(1, small['tracemalloc_peak_bytes']):.1f} for "
+                f"×{large['bytes'] / max(1, small['bytes']):.1f} the data"
+            )
+        lines.append(
+            "- **CSV export without memory growing with its size:** "
+            + ("met" if bounded else "not met")
+            + f" — at {biggest['size']:,} actions ({large['rows']:,} rows, "
+            f"{_mib(large['bytes'])}) the Python heap peaked at {_mib(half)} by half-way "
+            f"through the stream and at {_mib(whole)} by its end{across}."
+        )
+    else:
+        lines.append(
+            "- **CSV export without memory growing with its size:** not measured "
+            "(the export failed or was not streamed)."
+        )
+    return lines
+
+
+def render_report(data: dict) -> str:
+    meta, runs = data["meta"], sorted(data["runs"], key=lambda r: r["size"])
+    machine = meta["machine"]
+    database = runs[0]["database"] if runs else {}
+    sizes = ", ".join(f"{run['size']:,}" for run in runs)
+    out = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (actions/management/commands/bench.py); running it again "
+        "rewrites this file, except a last section whose heading says it was added by hand.",
+        "",
+        f"- **Command:** `{meta['command']}`",
+        f"- **Date:** {meta['date']}",
+        f"- **Database:** {database.get('vendor', '?')} {database.get('version', '')}, "
+        f"`{meta['database_url']}` ({meta['database_reason']}), dropped and recreated for "
+        "each size",
+        f"- **Machine:** {machine['nproc']} CPUs (`nproc`), {machine['memory']} memory, "
+        f"{machine['cpu']}; {machine['os']}",
+        f"- **Software:** Python {machine['python']}, Django {machine['django']}",
+        f"- **Data:** `seed_synthetic --actions N --updates-per-action {meta['updates']} "
+        f"--seed {meta['seed']}` for N in {sizes}",
+        "",
+        "## Pages",
+        "",
+        f"Queries per request, and the median server time over {meta['runs']} runs after one "
+        f"warm-up ({meta['pdf_runs']} for the PDF), signed in as a Cabinet member. "
+        '"error: N" is the HTTP status the page answered with.',
+        "",
+        render_table(runs),
+        "",
+    ]
+    notes = []
+    for run in runs:
+        for key, label, _ in PAGES:
+            page = run["pages"].get(key) or {}
+            if page.get("error") or (page.get("status") not in (200, None)):
+                notes.append(
+                    f"- {label} @{_size_label(run['size'])}: {page.get('status')} "
+                    f"{page.get('error') or ''}".rstrip()
+                )
+            if page.get("note"):
+                notes.append(f"- {label} @{_size_label(run['size'])}: {page['note']}.")
+    if notes:
+        out += ["Notes:", "", *notes, ""]
+    out += ["## Against the targets", "", *_verdicts(runs), ""]
+    out += [
+        "## CSV export memory",
+        "",
+        "The whole export streamed through the test client: rows (header included) and bytes, "
+        "and the peak of the Python heap (tracemalloc) once half the bytes had been streamed "
+        "and at the end. tracemalloc sees Python allocations, not the database driver's C "
+        "buffers (on PostgreSQL the export reads through a server-side cursor, so those are "
+        "a chunk at a time too).",
+        "",
+        "| Actions | Status | Rows | Bytes | Heap peak at half-way | Heap peak at the end |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        m = run.get("csv_memory")
+        if not m:
+            out.append(f"| {run['size']:,} | not measured | | | | |")
+        elif m.get("status") != 200:
+            out.append(f"| {run['size']:,} | error: {m.get('status')} | | | | |")
+        else:
+            out.append(
+                f"| {run['size']:,} | 200{'' if m['streamed'] else ' (not streamed)'} | "
+                f"{m['rows']:,} | {m['bytes']:,} | {_mib(m.get('tracemalloc_half_peak_bytes'))} "
+                f"| {_mib(m['tracemalloc_peak_bytes'])} |"
+            )
+    biggest = runs[-1] if runs else None
+    where = []
+    for key, label, _ in PAGES:
+        page = (biggest or {"pages": {}})["pages"].get(key)
+        if _failed(page) or "sql_ms" not in page:
+            continue
+        sql = _without_columns(page["slowest_sql"])
+        sql = (sql[:160] + "…" if len(sql) > 160 else sql).replace("|", "\\|").replace("`", "'")
+        where.append(
+            f"| {label} | {page['counted_ms']:,.0f} | {page['sql_ms']:,.1f} | "
+            f"{page['slowest_sql_ms']:,.1f} | `{sql}` |"
+        )
+    if where:
+        out += [
+            "",
+            f"## Where the time goes at {biggest['size']:,} actions",
+            "",
+            "From the request whose queries were counted (so with the query log on): its "
+            "time, the time spent in SQL, and the slowest query.",
+            "",
+            "| Page | Request ms | SQL ms | Slowest query ms | Slowest query |",
+            "|---|---|---|---|---|",
+            *where,
+        ]
+    out += [
+        "",
+        "## Seeding",
+        "",
+        "| Actions | Progress updates | Proposed council actions | Council input | Seed time |",
+        "|---|---|---|---|---|",
+    ]
+    for run in runs:
+        c = run["counts"]
+        out.append(
+            f"| {c['strategy actions']:,} | {c['progress updates']:,} | "
+            f"{c['proposed council actions']:,} | {c['council input']:,} | "
+            + (f"{run['seed_seconds']:.1f} s |" if run.get("seed_seconds") else "not seeded |")
+        )
+    out += [
+        "",
+        "## Method",
+        "",
+        "- For each size: drop and recreate the benchmark database, `migrate`, then seed one "
+        "synthetic plan with `bulk_create` (benchmarks/synthetic.py; statistics refreshed with "
+        "`ANALYZE`). No history rows are made for synthetic data.",
+        "- Pages are requested in-process with Django's test `Client`, signed in with "
+        "`force_login` as a Cabinet member, with `DEBUG` off (no query log, no template debug "
+        "information) and the project's middleware, sessions and `ATOMIC_REQUESTS`. Times run "
+        "from the call to the last byte of the body (streams consumed in full); there is no "
+        "network or web server in them.",
+        "- Queries: `CaptureQueriesContext` around one request after the warm-up, including "
+        "the session save that `SESSION_SAVE_EVERY_REQUEST` makes.",
+        f"- The action page is the strategy action with the most proposed council actions; every "
+        f"action has {meta['updates']} updates.",
+        "- A page whose warm-up takes longer than 30 s is timed once.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+# --- The command ------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the plan's pages on synthetic plans of each --sizes (default 1,000 and "
+        "10,000 actions): reset a benchmark database per size (BENCH_DATABASE_URL, else "
+        "PostgreSQL tracker_bench at 127.0.0.1:5432 if it answers, else bench.sqlite3), "
+        "migrate, seed, measure queries and median time per page, print one table and write "
+        "--output. --measure measures one size in the current database (what each size runs); "
+        "--report re-renders saved --results."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+        parser.add_argument("--updates", type=int, default=20, help="Updates per action.")
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs per page.")
+        parser.add_argument("--pdf-runs", type=int, default=3, help="Timed runs of the PDF.")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--output", help="Write the report here (e.g. docs/benchmarks.md).")
+        parser.add_argument("--results", help="JSON results file (kept if given).")
+        parser.add_argument(
+            "--pages", nargs="+", choices=PAGE_KEYS, help="Only these pages (default all)."
+        )
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--measure",
+            action="store_true",
+            help="Measure in the current database and append to --results (with --actions N: "
+            "migrate and seed N actions first).",
+        )
+        mode.add_argument(
+            "--report", action="store_true", help="Print (and --output) the saved --results."
+        )
+        parser.add_argument("--actions", type=int, help="With --measure: seed this many first.")
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even when DEBUG is off (not production!)."
+        )
+
+    def handle(self, *args, **options):
+        if options["measure"]:
+            return self.measure(options)
+        if options["report"]:
+            if not options["results"]:
+                raise CommandError("--report needs --results FILE.")
+            return self.report(json.loads(Path(options["results"]).read_text()), options)
+        return self.drive(options)
+
+    # Each size, in its own process against its own fresh database.
+    def drive(self, options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "bench seeds synthetic data: it refuses to run when DEBUG is off "
+                "(give --force to run it anyway)."
+            )
+        url, reason = choose_database_url()
+        kept = options["results"]
+        results = Path(kept or tempfile.mkstemp(prefix="bench-", suffix=".json")[1])
+        command = "manage.py " + shlex.join(sys.argv[1:])
+        if os.environ.get("MAKELEVEL"):
+            command = f"make bench  # runs: {command}"
+        data = {
+            "meta": {
+                "command": command,
+                "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+                "database_url": _safe_url(url),
+                "database_reason": reason,
+                "machine": machine_description(),
+                "updates": options["updates"],
+                "seed": options["seed"],
+                "runs": options["runs"],
+                "pdf_runs": options["pdf_runs"],
+            },
+            "runs": [],
+        }
+        results.write_text(json.dumps(data, indent=2))
+        self.stdout.write(f"Benchmark database: {_safe_url(url)} ({reason})")
+        try:
+            for size in options["sizes"]:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"{size:,} actions"))
+                reset_database(url)
+                child = [
+                    sys.executable,
+                    str(Path(settings.BASE_DIR) / "manage.py"),
+                    "bench",
+                    "--measure",
+                    "--actions",
+                    str(size),
+                    "--updates",
+                    str(options["updates"]),
+                    "--runs",
+                    str(options["runs"]),
+                    "--pdf-runs",
+                    str(options["pdf_runs"]),
+                    "--seed",
+                    str(options["seed"]),
+                    "--results",
+                    str(results),
+                ]
+                if options["pages"]:
+                    child += ["--pages", *options["pages"]]
+                if options["force"]:
+                    child.append("--force")
+                self.stdout.flush()
+                done = subprocess.run(child, env={**os.environ, "DATABASE_URL": url}, check=False)
+                if done.returncode:
+                    raise CommandError(f"Measuring {size:,} actions failed ({done.returncode}).")
+            self.report(json.loads(results.read_text()), options)
+        finally:
+            if not kept:
+                results.unlink(missing_ok=True)
+
+    def measure(self, options):
+        size = options["actions"]
+        if size:
+            if not settings.DEBUG and not options["force"]:
+                raise CommandError(
+                    "Synthetic data is for benchmarks, not production: refusing to seed when "
+                    "DEBUG is off (give --force to seed anyway)."
+                )
+            call_command("migrate", interactive=False, verbosity=0)
+            self.stdout.write(f"Seeding {size:,} actions × {options['updates']} updates …")
+            summary = synthetic.seed(
+                actions=size, updates_per_action=options["updates"], seed=options["seed"]
+            )
+            for line in summary.lines():
+                self.stdout.write(line)
+        self.stdout.write("Measuring …")
+        self.stdout.flush()
+        run = measure(
+            runs=options["runs"],
+            pdf_runs=options["pdf_runs"],
+            pages=options["pages"],
+            log=self._say,
+        )
+        run["database"] = database_description()
+        run["size"] = size or StrategyAction.objects.count()
+        run["seed_seconds"] = summary.seconds if size else None
+        run["counts"] = summary.counts if size else _counts()
+        if options["results"]:
+            path = Path(options["results"])
+            data = json.loads(path.read_text()) if path.exists() else {"meta": {}, "runs": []}
+            data["runs"].append(run)
+            path.write_text(json.dumps(data, indent=2))
+        else:
+            self.stdout.write(render_table([run]))
+
+    def _say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
+
+    def report(self, data: dict, options):
+        runs = sorted(data["runs"], key=lambda r: r["size"])
+        self.stdout.write("")
+        self.stdout.write(render_table(runs))
+        for line in _verdicts(runs):
+            self.stdout.write(line)
+        if options["output"]:
+            output = Path(options["output"])
+            kept = hand_written(output.read_text()) if output.exists() else ""
+            output.write_text(render_report(data) + (f"\n{kept}" if kept else ""))
+            self.stdout.write(
+                f"Wrote {output}" + (" (kept its hand-written section)." if kept else ".")
+            )
+
+
+HAND_WRITTEN = "added by hand"
+
+
+def hand_written(text: str) -> str:
+    """The part of an earlier report from its first heading marked "(added by hand …)" on."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and HAND_WRITTEN in line:
+            return "".join(lines[i:])
+    return ""
+
+
+def _counts() -> dict[str, int]:
+    from actions.models import CouncilAction, CouncilInput, ProgressUpdate
+
+    return {
+        "strategy actions": StrategyAction.objects.count(),
+        "progress updates": ProgressUpdate.objects.count(),
+        "proposed council actions": CouncilAction.objects.count(),
+        "council input": CouncilInput.objects.count(),
+    }

@@ -1,0 +1,17 @@
+"""Root URL configuration: each app's pages under the paths they have always had."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("actions.urls")),
+    path("", include("monitoring.urls")),
+    path("", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,73 @@
+"""The form to open a monitoring round, in the GOV.UK style."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Button, Field, Fixed, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+
+from govuk.fields import GovukDateField
+from govuk.forms import GdsFormMixin
+
+from .models import MonitoringRound
+
+NAME_REQUIRED = "Enter a name for the round"
+NAME_TOO_LONG = "The name must be 100 characters or fewer"
+NAME_TAKEN = "A round with this name already exists"
+END_BEFORE_START = "The period covered must end on or after it starts"
+DUE_BEFORE_START = "The due date must be on or after the start of the period"
+
+
+class OpenRoundForm(GdsFormMixin, forms.Form):
+    submit_label = "Open the round"
+
+    name = forms.CharField(
+        label="Name of the round",
+        help_text="For example, Quarter 1 2025 to 2026",
+        max_length=100,
+        error_messages={"required": NAME_REQUIRED, "max_length": NAME_TOO_LONG},
+    )
+    period_start = GovukDateField(
+        what="the start of the period covered",
+        label="Start of the period covered",
+        help_text="For example, 1 4 2025",
+    )
+    period_end = GovukDateField(
+        what="the end of the period covered",
+        label="End of the period covered",
+        help_text="For example, 30 6 2025",
+    )
+    due_date = GovukDateField(
+        what="the due date",
+        label="Updates due by",
+        help_text="Partners are reminded by email until they have updated. For example, 15 7 2025",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fixed.TWENTY),
+            Field("period_start", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Field("period_end", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Field("due_date", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Button("submit", self.submit_label),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if MonitoringRound.objects.filter(name__iexact=name).exists():
+            raise ValidationError(NAME_TAKEN, code="unique")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, due = (cleaned.get(n) for n in ("period_start", "period_end", "due_date"))
+        if start and end and end < start:
+            self.add_date_error("period_end", END_BEFORE_START)
+        if start and due and due < start:
+            self.add_date_error("due_date", DUE_BEFORE_START)
+        return cleaned
+
+    def add_date_error(self, name: str, message: str) -> None:
+        self.fields[name].mark(message)
+        self.add_error(name, message)

@@ -1,0 +1,161 @@
+"""The Cabinet dashboard, what changed since the last report, and the report itself."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import permissions
+from actions.selectors import current_strategies
+from actions.status import RAG
+from monitoring.selectors import current_round
+
+from . import charts, figures, freshness, services
+from .models import CabinetReport
+
+
+def dashboard_context(today: datetime.date) -> dict:
+    """Everything the dashboard and the Cabinet report show, in a fixed number of queries."""
+    summary = figures.summary()
+    counts, themes, overall = summary.counts, summary.themes, summary.overall
+    priorities = figures.progress_by_priority()
+
+    def progress_chart(rows):
+        return charts.bar_chart(
+            [
+                charts.Bar(r.label, r.together or 0, "blue", f"{r.together}%")
+                for r in rows
+                if r.together is not None
+            ],
+            maximum=100,
+        )
+
+    return {
+        "today": today,
+        "round": current_round(),
+        "strategies": current_strategies(),
+        "counts": counts,
+        "counts_total": sum(c.together for c in counts),
+        "status_chart": charts.bar_chart(
+            [charts.Bar(c.status.label, c.together, RAG[c.status]) for c in counts]
+        ),
+        "overall": overall,
+        "themes": themes,
+        "theme_chart": progress_chart(themes),
+        "priorities": priorities,
+        "priority_chart": progress_chart(priorities),
+        "off_track": figures.off_track_and_at_risk(counts),
+        "council_off_track": figures.council_off_track_and_at_risk(counts),
+        "overdue": figures.overdue(today),
+        "slipped": figures.slipped(),
+        "no_update": figures.without_update_this_round(),
+        "disagree": figures.views_disagree(),
+        "recent": figures.recent_updates(),
+        "latest_snapshot": CabinetReport.objects.order_by("-created_at", "-pk").first(),
+    }
+
+
+DASHBOARD_CACHE_SECONDS = 60 * 60
+
+
+@require_safe
+@permissions.plan_reader_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """Progress at a glance, exceptions first: the Cabinet member's landing page.
+
+    Everyone sees the same figures, so the body is rendered once per change to the
+    plan (reports/freshness.py) and day, and served from the cache until then.
+    """
+    today = timezone.localdate()
+    key = f"dashboard-body:{freshness.generation()}:{today.isoformat()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("dashboard/body.html", dashboard_context(today), request=request)
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    return render(request, "dashboard/dashboard.html", {"body": body, "today": today})
+
+
+def _since(request: HttpRequest) -> tuple[datetime.datetime, CabinetReport | None, str]:
+    """`?since=` is a snapshot id or a date (YYYY-MM-DD); by default the latest snapshot."""
+    value = request.GET.get("since", "").strip()
+    snapshots = CabinetReport.objects.order_by("-created_at", "-pk")
+    if value.isdigit():
+        snapshot = snapshots.filter(pk=int(value)).first()
+        if snapshot is None:
+            raise Http404("No such report")
+        return snapshot.created_at, snapshot, ""
+    if value:
+        day = parse_date(value) if len(value) == 10 else None
+        if day is None:
+            latest = snapshots.first()
+            since = latest.created_at if latest else timezone.now() - datetime.timedelta(days=90)
+            return since, latest, "Enter a date in the format 2026-03-31"
+        start = datetime.datetime.combine(day, datetime.time.min)
+        return timezone.make_aware(start), None, ""
+    latest = snapshots.first()
+    if latest:
+        return latest.created_at, latest, ""
+    return timezone.now() - datetime.timedelta(days=90), None, ""
+
+
+@require_safe
+@permissions.plan_reader_required
+def changes(request: HttpRequest) -> HttpResponse:
+    """What changed since a report (a snapshot) or a date."""
+    since, snapshot, error = _since(request)
+    context = {
+        "changes": figures.changes_since(since=since, snapshot=snapshot),
+        "snapshots": CabinetReport.objects.order_by("-created_at", "-pk")[:20],
+        "date_error": error,
+        "since_value": request.GET.get("since", ""),
+    }
+    return render(request, "dashboard/changes.html", context)
+
+
+def report_context(request: HttpRequest) -> dict:
+    context = dashboard_context(timezone.localdate())
+    previous = context["latest_snapshot"]
+    since = previous.created_at if previous else timezone.now() - datetime.timedelta(days=90)
+    context["changes"] = figures.changes_since(since=since, snapshot=previous)
+    context["plan"] = figures.report_actions()
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.plan_reader_required
+def cabinet_report(request: HttpRequest) -> HttpResponse:
+    """The Cabinet report as a page to print; POST records it as generated (a snapshot)."""
+    if request.method == "POST":
+        permissions.check_can_generate_report(request.user)
+        services.generate_cabinet_report(generated_by=request.user)
+        messages.success(
+            request,
+            "The report has been generated. Its figures are kept, so the next report "
+            "shows what changed since.",
+        )
+        return redirect("cabinet_report")
+    context = report_context(request)
+    context["can_generate"] = permissions.can_generate_report(request.user)
+    return render(request, "reports/cabinet_page.html", context)
+
+
+@require_safe
+@permissions.plan_reader_required
+def cabinet_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The Cabinet report as an A4 PDF (WeasyPrint), with page numbers and tagged headings."""
+    from weasyprint import HTML  # imported here: its system libraries load on first use
+
+    html = render_to_string("reports/cabinet_pdf.html", report_context(request), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"cabinet-progress-report-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
