@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from themes.admin import ThemeAdmin
+from themes.models import Theme
+
 from . import services
 from .models import (
     ActionPartner,
@@ -48,6 +51,23 @@ class CouncilActionInline(admin.StackedInline):
     autocomplete_fields = ("responsible_unit",)
     extra = 0
     show_change_link = True
+
+
+class StrategyActionInline(admin.TabularInline):
+    model = StrategyAction
+    fields = ("position", "reference", "text", "status", "percent_complete")
+    extra = 0
+    show_change_link = True
+
+
+# A theme's page in the admin lists its strategy actions. Themes sit below the plan, so
+# the plan's app extends their admin rather than the themes app importing the plan.
+admin.site.unregister(Theme)
+
+
+@admin.register(Theme)
+class ThemeWithActionsAdmin(ThemeAdmin):
+    inlines = [StrategyActionInline, *ThemeAdmin.inlines]
 
 
 @admin.register(StrategyAction)

@@ -12,7 +12,7 @@ from accounts.models import Partner
 from strategy.models import Cited, CorporatePriority
 from themes.models import Theme
 
-from .status import CLOSED, WORRYING, Status
+from .status import CLOSED, WORRYING, Status, severity_rank
 
 PERCENT_AT_MOST_100 = MaxValueValidator(100, "Percent complete must be between 0 and 100.")
 
@@ -361,6 +361,16 @@ class Decision(models.TextChoices):
 
 class CouncilActionQuerySet(TrackedActionQuerySet):
     theme_lookup = "strategy_action__theme"
+
+    def council_views(self):
+        """Per strategy action, `worst`: the SEVERITY index of its worst proposed council action
+        (withdrawn ones aside), the council's view in the two voices (actions/voices.py)."""
+        return (
+            self.exclude(status=Status.WITHDRAWN)
+            .values("strategy_action")
+            .annotate(worst=models.Min(severity_rank()))
+            .order_by()
+        )
 
 
 class CouncilActionManager(models.Manager.from_queryset(CouncilActionQuerySet)):

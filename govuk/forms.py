@@ -4,14 +4,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 
 
-def gds_helper(*layout, **attributes) -> FormHelper:
+def gds_helper(*layout) -> FormHelper:
     """A crispy-forms-gds helper; the page template writes the <form> and CSRF token."""
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(*layout)
-    for name, value in attributes.items():
-        setattr(helper, name, value)
     return helper
 
 

@@ -21,7 +21,7 @@ import datetime
 import tempfile
 from collections.abc import Iterable
 
-from django.db.models import Aggregate, CharField, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -34,7 +34,7 @@ from accounts.permissions import plan_reader_required
 from actions import selectors, voices
 from actions.filters import PlanFilter
 from actions.models import ActionPartner, CouncilAction, StrategyAction
-from actions.status import SEVERITY, Status, severity_rank
+from actions.status import SEVERITY, Status
 
 CHUNK_SIZE = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -138,11 +138,7 @@ def export_actions(actions: QuerySet[StrategyAction]) -> QuerySet[StrategyAction
         ),
         council_references=_joined(council, "reference", "strategy_action"),
         council_worst=Subquery(
-            council.filter(strategy_action=OuterRef("pk"))
-            .exclude(status=Status.WITHDRAWN)
-            .values("strategy_action")
-            .annotate(worst=Min(severity_rank()))
-            .values("worst")
+            council.filter(strategy_action=OuterRef("pk")).council_views().values("worst")
         ),
     )
 

@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -32,7 +31,7 @@ from actions.models import (
     ProgressUpdate,
     StrategyAction,
 )
-from actions.status import SEVERITY, WORRYING, Status, severity_rank
+from actions.status import SEVERITY, WORRYING, Status
 from monitoring.selectors import current_round
 from strategy.models import CorporatePriority
 from themes.models import Theme
@@ -272,13 +271,7 @@ def views_disagree() -> Capped:
     Two lean grouped queries (each action's status; the worst status of its proposed
     council actions), compared with the same rule as the action pages (actions/voices.py).
     """
-    worst = dict(
-        current_council_actions()
-        .exclude(status=Status.WITHDRAWN)
-        .values_list("strategy_action_id")
-        .annotate(worst=Min(severity_rank()))
-        .order_by()
-    )
+    worst = dict(current_council_actions().council_views().values_list("strategy_action", "worst"))
     ids = sorted(
         pk
         for pk, status in current_strategy_actions().values_list("pk", "status").order_by()

@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from actions.models import StrategyAction
-
 from .models import PartnershipExample, Theme
 
 
@@ -11,20 +9,14 @@ class PartnershipExampleInline(admin.StackedInline):
     extra = 0
 
 
-class StrategyActionInline(admin.TabularInline):
-    model = StrategyAction
-    fields = ("position", "reference", "text", "status", "percent_complete")
-    extra = 0
-    show_change_link = True
-
-
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ("__str__", "strategy", "number", "action_count", "paragraph")
     list_filter = ("strategy",)
     search_fields = ("title", "description")
     list_select_related = ("strategy",)
-    inlines = [StrategyActionInline, PartnershipExampleInline]
+    # actions/admin.py adds the theme's strategy actions (that app sits above this one).
+    inlines = [PartnershipExampleInline]
 
     @admin.display(description="strategy actions")
     def action_count(self, obj):

@@ -56,7 +56,6 @@ from accounts.services import set_role
 from actions.models import StrategyAction
 from benchmarks import synthetic
 from reports import freshness
-from strategy.models import Strategy
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 SQLITE_FILE = "bench.sqlite3"
@@ -98,7 +97,7 @@ def bench_user() -> User:
 def pick_action() -> int | None:
     """A strategy action of a current strategy with the most proposed council actions."""
     return (
-        StrategyAction.objects.filter(theme__strategy__status=Strategy.Status.CURRENT)
+        StrategyAction.objects.in_current_plans()
         .annotate(n=Count("council_actions"))
         .order_by("-n", "pk")
         .values_list("pk", flat=True)

@@ -1,0 +1,138 @@
+"""Corrections made outside the forms go through the services too, and refusals say why."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from actions import services
+from actions.models import CouncilInput, StrategyAction
+from actions.status import Status
+from tests.factories import (
+    ActionPartnerFactory,
+    CouncilActionFactory,
+    StrategyActionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def post(action, author, status, percent, narrative):
+    action.refresh_from_db()
+    return services.post_progress_update(
+        strategy_action=action,
+        author=author,
+        expected_version=action.version,
+        status=status,
+        percent_complete=percent,
+        narrative=narrative,
+    )
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    return client
+
+
+@pytest.fixture
+def action_with_two_updates():
+    action = StrategyActionFactory()
+    author = UserFactory(role=Role.FORUM_COORDINATOR)
+    first = post(action, author, Status.ON_TRACK, 40, "First")
+    second = post(action, author, Status.OFF_TRACK, 45, "Second")
+    return action, first, second
+
+
+def test_deleting_the_latest_update_in_the_admin_restores_the_one_before(
+    admin_client, action_with_two_updates
+):
+    action, first, second = action_with_two_updates
+    version = StrategyAction.objects.get(pk=action.pk).version
+
+    url = reverse("admin:actions_progressupdate_delete", args=[second.pk])
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.last_update == first
+    assert (action.status, action.percent_complete) == (Status.ON_TRACK, 40)
+    assert action.version == version + 1  # an edit begun before the correction is stale
+    page = admin_client.get(action.get_absolute_url()).content.decode()
+    assert "No updates yet" not in page
+    assert "First" in page
+
+
+def test_correcting_the_latest_update_in_the_admin_moves_the_action(
+    admin_client, action_with_two_updates
+):
+    action, _, second = action_with_two_updates
+    url = reverse("admin:actions_progressupdate_change", args=[second.pk])
+    data = {
+        "strategy_action": action.pk,
+        "author": second.author_id,
+        "organisation": second.organisation_id or "",
+        "round": "",
+        "status": Status.COMPLETED,
+        "percent_complete": 100,
+        "narrative": "Finished after all",
+        "next_steps": "",
+        "evidence_url": "",
+        "revised_target_date": "",
+        "revision_reason": "",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == (Status.COMPLETED, 100)
+    assert action.last_update_id == second.pk
+    # The correction is in the action's history, credited to the administrator.
+    latest = action.history.order_by("-history_date").first()
+    assert latest.history_user.groups.get().name == Role.ADMINISTRATOR
+
+
+def test_deleting_council_input_in_the_admin_recomputes_the_council_action(admin_client):
+    council_action = CouncilActionFactory()
+    officer = UserFactory(role=Role.COUNCIL_OFFICER, organisation=council_action.responsible_unit)
+    only = services.record_council_input(
+        council_action=council_action,
+        author=officer,
+        expected_version=council_action.version,
+        status=Status.AT_RISK,
+        percent_complete=10,
+        commentary="Slow start",
+    )
+
+    url = reverse("admin:actions_councilinput_delete", args=[only.pk])
+    admin_client.post(url, {"post": "yes"})
+
+    council_action.refresh_from_db()
+    assert not CouncilInput.objects.exists()
+    assert council_action.last_input is None
+    # Nothing says what it was before the input, so the status stays as it was.
+    assert council_action.status == Status.AT_RISK
+
+
+def test_a_refusal_says_why(client):
+    action = StrategyActionFactory()
+    ActionPartnerFactory(strategy_action=action)
+    outsider = UserFactory(role=Role.FORUM_MEMBER)
+    client.force_login(outsider)
+
+    response = client.get(reverse("action_update", args=[action.pk]))
+
+    assert response.status_code == 403
+    assert "Only the organisations responsible for this action can update it." in (
+        response.content.decode()
+    )
+
+
+def test_a_person_without_a_role_is_told_so(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("plan"))
+
+    assert response.status_code == 403
+    assert "You have not been given a role in this service yet." in response.content.decode()
