@@ -45,10 +45,6 @@ def is_administrator(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
 
 
-def is_forum_coordinator(user) -> bool:
-    return has_role(user, Role.FORUM_COORDINATOR)
-
-
 def can_read_plan(user) -> bool:
     """Every role reads the whole plan; a signed-in person without a role reads nothing."""
     return bool(roles(user))

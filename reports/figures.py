@@ -140,18 +140,6 @@ def summary() -> Summary:
     return Summary(list(counts.values()), overall, themes)
 
 
-def status_counts() -> list[StatusCount]:
-    return summary().counts
-
-
-def progress_overall() -> Progress:
-    return summary().overall
-
-
-def progress_by_theme() -> list[Progress]:
-    return summary().themes
-
-
 def _count_and_sum(queryset, key: str, percent: str = "percent_complete") -> dict:
     """{key value: (number of actions, sum of their percent complete)}."""
     return {

@@ -1,23 +1,41 @@
-"""factory-boy factories for every model, one place for the whole suite."""
+"""factory-boy factories for every model, one place for the whole suite.
+
+Progress records (ProgressUpdateFactory, CouncilInputFactory) and Cabinet reports
+(CabinetReportFactory) are made through the services the product uses, so the
+action's status, percent complete and latest record move exactly as in real life.
+"""
 
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Partner, User
 from accounts.services import set_role
+from actions import services as action_services
 from actions.models import (
     ActionPartner,
+    ActionPriority,
     CouncilAction,
+    CouncilInput,
     ExistingActivity,
     ProgressUpdate,
     StrategyAction,
     SubPoint,
 )
 from actions.status import Status
-from monitoring.models import MonitoringRound
-from strategy.models import CorporatePriority, SourceDocument, Strategy
+from monitoring import services as round_services
+from monitoring.models import MonitoringRound, ReminderLog
+from reports import services as report_services
+from reports.models import CabinetReport
+from strategy.models import (
+    CorporatePriority,
+    Recommendation,
+    SourceDocument,
+    Strategy,
+    StrategyElement,
+)
 from themes.models import PartnershipExample, Theme
 
 TEST_PASSWORD = "a-test-password"
@@ -32,6 +50,15 @@ class SourceDocumentFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Report {n}")
     meeting = "Cabinet"
     meeting_date = factory.Faker("date_object")
+
+
+class RecommendationFactory(DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    source = factory.SubFactory(SourceDocumentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("sentence")
 
 
 class CorporatePriorityFactory(DjangoModelFactory):
@@ -85,6 +112,15 @@ class StrategyFactory(DjangoModelFactory):
     status = Strategy.Status.CURRENT
 
 
+class StrategyElementFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategyElement
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("sentence")
+
+
 class ThemeFactory(DjangoModelFactory):
     class Meta:
         model = Theme
@@ -131,6 +167,14 @@ class ActionPartnerFactory(DjangoModelFactory):
     role = ActionPartner.Role.LEAD
 
 
+class ActionPriorityFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionPriority
+
+    strategy_action = factory.SubFactory(StrategyActionFactory)
+    priority = factory.SubFactory(CorporatePriorityFactory)
+
+
 class ExistingActivityFactory(DjangoModelFactory):
     class Meta:
         model = ExistingActivity
@@ -152,6 +196,12 @@ class CouncilActionFactory(DjangoModelFactory):
 
 
 class MonitoringRoundFactory(DjangoModelFactory):
+    """An open monitoring round, opened through the service (which allows one at a time).
+
+    MonitoringRoundFactory(state=MonitoringRound.State.CLOSED) opens it and then
+    closes it, as the coordinator would.
+    """
+
     class Meta:
         model = MonitoringRound
 
@@ -161,8 +211,44 @@ class MonitoringRoundFactory(DjangoModelFactory):
     due_date = datetime.date(2026, 10, 31)
     opened_by = factory.SubFactory(UserFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, state=MonitoringRound.State.OPEN, **kwargs):
+        round_ = round_services.open_round(**kwargs)
+        if state == MonitoringRound.State.CLOSED:
+            round_ = round_services.close_round(round_=round_, closed_by=kwargs["opened_by"])
+        return round_
+
+
+class ReminderLogFactory(DjangoModelFactory):
+    class Meta:
+        model = ReminderLog
+
+    recipient = factory.SubFactory(UserFactory)
+    round = factory.SubFactory(MonitoringRoundFactory)
+    sent_on = factory.LazyFunction(timezone.localdate)
+    action_count = 1
+
+
+def _current_version(model, pk):
+    return model.objects.values_list("version", flat=True).get(pk=pk)
+
+
+def _check_round(round_):
+    """A progress update counts for the open round; a test cannot choose another."""
+    if round_ is not None and not round_.is_open:
+        raise ValueError("Updates count for the open round: open `round` before posting.")
+    if round_ is not None and MonitoringRound.objects.open().first() != round_:
+        raise ValueError("Updates count for the open round, and `round` is not it.")
+
 
 class ProgressUpdateFactory(DjangoModelFactory):
+    """A progress update posted through actions.services.post_progress_update.
+
+    The action's status, percent complete, revised target date and last_update
+    move with it. `round` may be given only as the round that is open (the
+    service decides the round); `organisation` is always the author's.
+    """
+
     class Meta:
         model = ProgressUpdate
 
@@ -171,3 +257,59 @@ class ProgressUpdateFactory(DjangoModelFactory):
     status = Status.ON_TRACK
     percent_complete = 30
     narrative = factory.Faker("paragraph")
+
+    @classmethod
+    def _create(cls, model_class, *args, strategy_action, round=None, organisation=None, **kwargs):
+        _check_round(round)
+        if organisation is not None and organisation != kwargs["author"].organisation:
+            raise ValueError("An update's organisation is its author's: change the author's.")
+        return action_services.post_progress_update(
+            strategy_action=strategy_action,
+            expected_version=_current_version(StrategyAction, strategy_action.pk),
+            **kwargs,
+        )
+
+
+class CouncilInputFactory(DjangoModelFactory):
+    """Council input recorded through actions.services.record_council_input.
+
+    The proposed council action's status, percent complete, revised target date
+    and last_input move with it.
+    """
+
+    class Meta:
+        model = CouncilInput
+
+    council_action = factory.SubFactory(CouncilActionFactory)
+    author = factory.SubFactory(UserFactory)
+    status = Status.ON_TRACK
+    percent_complete = 30
+    commentary = factory.Faker("paragraph")
+
+    @classmethod
+    def _create(cls, model_class, *args, council_action, organisation=None, **kwargs):
+        if organisation is not None and organisation != kwargs["author"].organisation:
+            raise ValueError("Input's organisation is its author's: change the author's.")
+        return action_services.record_council_input(
+            council_action=council_action,
+            expected_version=_current_version(CouncilAction, council_action.pk),
+            **kwargs,
+        )
+
+
+class CabinetReportFactory(DjangoModelFactory):
+    """A Cabinet report generated through reports.services.generate_cabinet_report.
+
+    It keeps the figures the plan shows at the moment it is made.
+    """
+
+    class Meta:
+        model = CabinetReport
+
+    created_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, created_by, **kwargs):
+        if kwargs:
+            raise ValueError(f"A Cabinet report's {sorted(kwargs)} come from the plan.")
+        return report_services.generate_cabinet_report(generated_by=created_by)

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -20,19 +21,9 @@ from accounts.middleware import SIGNED_IN_AT
 from accounts.models import Partner, User
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, CouncilUnitFactory, PartnerFactory, UserFactory
+from tests.helpers import LOGIN, is_signed_in, sign_in
 
 pytestmark = pytest.mark.django_db
-
-LOGIN = "/accounts/login/"
-
-
-def sign_in(client, login, password=TEST_PASSWORD, address="10.0.0.1"):
-    return client.post(LOGIN, {"username": login, "password": password}, REMOTE_ADDR=address)
-
-
-def is_signed_in(client):
-    return client.get(reverse("plan")).status_code == 200
-
 
 # --- Signing in -------------------------------------------------------------------
 
@@ -135,13 +126,43 @@ def test_sign_out_invalidates_the_session(client):
     assert not is_signed_in(replay)
 
 
+def _stored_session(client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
 def test_each_request_pushes_the_idle_deadline_back(client):
     UserFactory(username="jo", role=Role.CABINET_MEMBER)
     sign_in(client, "jo")
+    # Some time ago the session had only a minute left...
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    before = timezone.now()
+
     response = client.get(reverse("plan"))
-    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
-    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+    # ...and a request gives it the whole idle time again, in the database and the cookie.
+    assert response.status_code == 200
+    idle = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    expires = _stored_session(client).expire_date
+    assert before + idle <= expires <= timezone.now() + idle
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_an_idle_session_expires(client):
+    UserFactory(username="jo", role=Role.CABINET_MEMBER)
+    sign_in(client, "jo")
+    assert is_signed_in(client)
+    # No request for longer than the idle time: the stored session has run out.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = client.get(reverse("plan"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert not is_signed_in(client)
 
 
 def test_session_ends_at_the_absolute_limit_however_active(client):
@@ -331,9 +352,13 @@ def test_revoking_a_role_takes_effect_on_the_next_request(client):
 
 
 def test_a_person_without_a_role_is_told_why(client):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(full_name="Jo Roleless"))
     response = client.get(reverse("plan"))
     assert response.status_code == 403
+    page = response.content.decode()
+    assert "You do not have permission to see this page" in page
+    assert "You are signed in as Jo Roleless" in page
+    assert "You have not been given a role in this service yet." in page  # the reason
 
 
 def test_forum_member_lands_on_their_organisations_actions(client, world):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from actions.models import StrategyAction
 from monitoring.models import ReminderLog
-from tests.factories import UserFactory
+from tests.factories import StrategyActionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,5 +91,8 @@ def test_anonymous_visitors_are_sent_to_the_products_sign_in(client):
 def test_administrator_role_opens_the_admin_without_django_staff_flags(client):
     person = UserFactory(role=Role.ADMINISTRATOR, is_staff=False, is_superuser=False)
     client.force_login(person)
+    action = StrategyActionFactory(reference="X9.9")
     response = client.get(reverse("admin:actions_strategyaction_changelist"))
     assert response.status_code == 200
+    assert "Select strategy action to change" in response.content.decode()
+    assert f">{action.reference}<" in response.content.decode()

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from actions import services
 from actions.models import CouncilInput, StrategyAction
 from actions.status import Status
 from tests.factories import (
@@ -13,20 +12,9 @@ from tests.factories import (
     StrategyActionFactory,
     UserFactory,
 )
+from tests.helpers import post_update, record_input
 
 pytestmark = pytest.mark.django_db
-
-
-def post(action, author, status, percent, narrative):
-    action.refresh_from_db()
-    return services.post_progress_update(
-        strategy_action=action,
-        author=author,
-        expected_version=action.version,
-        status=status,
-        percent_complete=percent,
-        narrative=narrative,
-    )
 
 
 @pytest.fixture
@@ -39,8 +27,8 @@ def admin_client(client):
 def action_with_two_updates():
     action = StrategyActionFactory()
     author = UserFactory(role=Role.FORUM_COORDINATOR)
-    first = post(action, author, Status.ON_TRACK, 40, "First")
-    second = post(action, author, Status.OFF_TRACK, 45, "Second")
+    first = post_update(action, author, Status.ON_TRACK, 40, "First")
+    second = post_update(action, author, Status.OFF_TRACK, 45, "Second")
     return action, first, second
 
 
@@ -96,14 +84,7 @@ def test_correcting_the_latest_update_in_the_admin_moves_the_action(
 def test_deleting_council_input_in_the_admin_recomputes_the_council_action(admin_client):
     council_action = CouncilActionFactory()
     officer = UserFactory(role=Role.COUNCIL_OFFICER, organisation=council_action.responsible_unit)
-    only = services.record_council_input(
-        council_action=council_action,
-        author=officer,
-        expected_version=council_action.version,
-        status=Status.AT_RISK,
-        percent_complete=10,
-        commentary="Slow start",
-    )
+    only = record_input(council_action, officer, Status.AT_RISK, 10, "Slow start")
 
     url = reverse("admin:actions_councilinput_delete", args=[only.pk])
     admin_client.post(url, {"post": "yes"})
@@ -127,12 +108,3 @@ def test_a_refusal_says_why(client):
     assert "Only the organisations responsible for this action can update it." in (
         response.content.decode()
     )
-
-
-def test_a_person_without_a_role_is_told_so(client):
-    client.force_login(UserFactory())
-
-    response = client.get(reverse("plan"))
-
-    assert response.status_code == 403
-    assert "You have not been given a role in this service yet." in response.content.decode()

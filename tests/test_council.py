@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,41 +12,25 @@ from actions.status import Status
 from actions.voices import View, council_view, views_differ
 from tests.factories import (
     CouncilActionFactory,
+    CouncilInputFactory,
     CouncilUnitFactory,
     StrategyActionFactory,
     UserFactory,
 )
+from tests.helpers import input_form, post_update, queries_for, record_input, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def input_data(council_action, **overrides):
-    data = {
-        "version": council_action.version,
-        "status": Status.AT_RISK,
-        "percent_complete": "20",
-        "commentary": "The procurement review has started.",
-        "resources": "Within existing resources",
-        "evidence_url": "",
-        "revised_target_date_0": "",
-        "revised_target_date_1": "",
-        "revised_target_date_2": "",
-        "revision_reason": "",
-    }
-    data.update(overrides)
-    return data
-
-
 @pytest.fixture
 def officer_client(client, world):
-    client.force_login(world.personas["officer"])
-    return client
+    return signed_in(client, world.personas["officer"])
 
 
 def test_officer_records_input_and_the_action_moves(officer_client, world):
     council_action = world.council_action
     response = officer_client.post(
-        reverse("council_action_input", args=[council_action.pk]), input_data(council_action)
+        reverse("council_action_input", args=[council_action.pk]), input_form(council_action)
     )
     assert response.status_code == 302
     council_action.refresh_from_db()
@@ -70,7 +52,7 @@ def test_commentary_is_required_and_nothing_is_lost(officer_client, world):
     council_action = world.council_action
     response = officer_client.post(
         reverse("council_action_input", args=[council_action.pk]),
-        input_data(council_action, commentary="", resources="£5,000 from the grants budget"),
+        input_form(council_action, commentary="", resources="£5,000 from the grants budget"),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -85,9 +67,9 @@ def test_a_stale_council_input_is_refused_without_loss(client, world):
     url = reverse("council_action_input", args=[council_action.pk])
     stale = council_action.version
     client.force_login(world.personas["officer"])
-    client.post(url, input_data(council_action, commentary="First officer."))
+    client.post(url, input_form(council_action, commentary="First officer."))
     client.force_login(world.personas["officer_above"])
-    response = client.post(url, input_data(council_action, version=stale, commentary="Second."))
+    response = client.post(url, input_form(council_action, version=stale, commentary="Second."))
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else has just updated this action" in page
@@ -180,14 +162,7 @@ def test_council_view_is_the_worst_of_its_actions_credited_to_its_author(world):
     action = world.action
     officer = world.personas["officer"]
     other = CouncilActionFactory(strategy_action=action, responsible_unit=world.unit)
-    services.record_council_input(
-        council_action=other,
-        author=officer,
-        expected_version=other.version,
-        status=Status.OFF_TRACK,
-        percent_complete=5,
-        commentary="Stalled",
-    )
+    record_input(other, officer, Status.OFF_TRACK, 5, "Stalled")
     CouncilActionFactory(strategy_action=action, status=Status.WITHDRAWN)  # ignored
     action.refresh_from_db()
     view = council_view(action)
@@ -213,22 +188,9 @@ def test_views_differ_by_more_than_one_rag_step(forum, council, differ):
 
 def test_strategy_action_page_shows_both_voices_and_flags_a_difference(client, world):
     action = world.action
-    services.post_progress_update(
-        strategy_action=action,
-        author=world.personas["forum_member"],
-        expected_version=action.version,
-        status=Status.ON_TRACK,
-        percent_complete=60,
-        narrative="Going well",
-    )
-    council_action = world.council_action
-    services.record_council_input(
-        council_action=council_action,
-        author=world.personas["officer"],
-        expected_version=council_action.version,
-        status=Status.OFF_TRACK,
-        percent_complete=10,
-        commentary="Funding uncertain",
+    post_update(action, world.personas["forum_member"], Status.ON_TRACK, 60, "Going well")
+    record_input(
+        world.council_action, world.personas["officer"], Status.OFF_TRACK, 10, "Funding uncertain"
     )
     client.force_login(world.personas["cabinet"])
     for url in (action.get_absolute_url(), reverse("plan")):
@@ -269,21 +231,14 @@ def test_list_query_count_does_not_grow(client, world):
     client.force_login(world.personas["cabinet"])
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("council_actions")).status_code == 200
-        return len(queries)
+        return len(queries_for(client, reverse("council_actions")))
 
     CouncilActionFactory.create_batch(3, responsible_unit=CouncilUnitFactory())
     small = count()
     for _ in range(20):
-        council_action = CouncilActionFactory(strategy_action=StrategyActionFactory())
-        services.record_council_input(
-            council_action=council_action,
+        CouncilInputFactory(
+            council_action=CouncilActionFactory(strategy_action=StrategyActionFactory()),
             author=world.personas["admin"],
-            expected_version=council_action.version,
-            status=Status.ON_TRACK,
-            percent_complete=50,
-            commentary="Fine",
         )
     assert count() == small
 
@@ -293,23 +248,12 @@ def test_council_action_page_query_count_does_not_grow_with_inputs(client, world
     council_action = world.council_action
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(council_action.get_absolute_url()).status_code == 200
-        return len(queries)
+        return len(queries_for(client, council_action.get_absolute_url()))
 
-    def add_input():
-        council_action.refresh_from_db()
-        services.record_council_input(
-            council_action=council_action,
-            author=world.personas["officer"],
-            expected_version=council_action.version,
-            status=Status.ON_TRACK,
-            percent_complete=50,
-            commentary="More",
-        )
-
-    add_input()
+    record_input(council_action, world.personas["officer"], commentary="More")
     small = count()
-    for _ in range(15):
-        add_input()
+    CouncilInputFactory.create_batch(
+        15, council_action=council_action, author=world.personas["officer"]
+    )
+    assert council_action.inputs.count() == 16
     assert count() == small

@@ -2,11 +2,12 @@
 
 import datetime
 import io
+import re
+from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from actions import services
@@ -16,6 +17,7 @@ from reports import figures
 from reports.models import CabinetReport
 from strategy.models import CorporatePriority
 from tests.factories import (
+    CabinetReportFactory,
     CouncilActionFactory,
     MonitoringRoundFactory,
     StrategyActionFactory,
@@ -23,21 +25,9 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import content, pdf_text, post_update, queries_for, record_input
 
 pytestmark = pytest.mark.django_db
-
-
-def post_update(action, author, status, percent, narrative="Progress", **extra):
-    action.refresh_from_db()
-    return services.post_progress_update(
-        strategy_action=action,
-        author=author,
-        expected_version=action.version,
-        status=status,
-        percent_complete=percent,
-        narrative=narrative,
-        **extra,
-    )
 
 
 @pytest.fixture
@@ -65,32 +55,25 @@ def plan(world):
     for action in (a1, b1):
         action.corporate_priorities.add(priority)
     # a1's council action goes off track: two steps from the Forum's "on track".
-    council = world.council_action
-    services.record_council_input(
-        council_action=council,
-        author=world.personas["officer"],
-        expected_version=council.version,
-        status=Status.OFF_TRACK,
-        percent_complete=10,
-        commentary="No budget",
-    )
+    record_input(world.council_action, world.personas["officer"], Status.OFF_TRACK, 10, "No budget")
     return {"a1": a1, "a2": a2, "b1": b1, "theme_a": theme_a, "theme_b": theme_b}
 
 
 def test_dashboard_figures_match_the_plan(plan):
-    counts = {row.status: row for row in figures.status_counts()}
+    summary = figures.summary()
+    counts = {row.status: row for row in summary.counts}
     assert counts[Status.ON_TRACK].strategy == 1
     assert counts[Status.OFF_TRACK].strategy == 1
     assert counts[Status.OFF_TRACK].council == 1
     assert counts[Status.OFF_TRACK].together == 2
     assert counts[Status.AT_RISK].strategy == 1
 
-    overall = figures.progress_overall()
+    overall = summary.overall
     assert overall.strategy == 40  # (60 + 20 + 40) / 3
     assert overall.council == 10
     assert overall.together == 33  # (60 + 20 + 40 + 10) / 4, equal weight
 
-    by_theme = {row.label.split(": ")[1]: row for row in figures.progress_by_theme()}
+    by_theme = {row.label.split(": ")[1]: row for row in summary.themes}
     assert by_theme[plan["theme_a"].title].strategy == 40  # (60 + 20) / 2
     assert by_theme[plan["theme_a"].title].together == 30  # (60 + 20 + 10) / 3
     assert by_theme["Theme bee"].strategy == 40
@@ -168,7 +151,7 @@ def test_generating_the_report_keeps_a_snapshot_and_changes_show_what_moved(clie
 
 def test_changes_since_a_date_use_the_history(client, world):
     action = world.action
-    cutoff = datetime.date.today() - datetime.timedelta(days=1)
+    cutoff = timezone.localdate() - datetime.timedelta(days=1)
     StrategyAction.history.filter(id=action.pk).update(
         history_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
@@ -187,13 +170,49 @@ def test_changes_with_a_bad_date_explain_and_do_not_fail(client, world):
     assert client.get(reverse("dashboard_changes"), {"since": "999999"}).status_code == 404
 
 
+class _Headings(HTMLParser):
+    """The text of each heading (h1 to h4) of an HTML page, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self._open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"h1", "h2", "h3", "h4"}:
+            self._open = []
+
+    def handle_endtag(self, tag):
+        if tag in {"h1", "h2", "h3", "h4"} and self._open is not None:
+            self.headings.append(squash("".join(self._open)))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+
+def squash(text: str) -> str:
+    """Text with each run of white space (line breaks in a PDF included) as one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def report_headings(page: str) -> list[str]:
+    """The headings of the Cabinet report in an HTML page, leaving out the page around it."""
+    parser = _Headings()
+    parser.feed(page[page.index('class="app-report-cover"') : page.index("</main>")])
+    return parser.headings
+
+
 def test_pdf_report_has_its_headings_and_narratives(client, plan, world):
     client.force_login(world.personas["cabinet"])
     response = client.get(reverse("cabinet_report_pdf"))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(response.content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'inline; filename="cabinet-progress-report-{today:%Y-%m-%d}.pdf"'
+    )
+    text = pdf_text(response)
     assert "progress report to Cabinet" in text
     assert "Funding has stalled" in text  # a narrative
     assert "No budget" in text  # council input
@@ -203,23 +222,42 @@ def test_pdf_report_has_its_headings_and_narratives(client, plan, world):
         for item in items:
             yield from titles(item) if isinstance(item, list) else [item["/Title"]]
 
-    outline = list(titles(reader.outline))
+    outline = list(titles(PdfReader(io.BytesIO(response.content)).outline))
     assert "Progress at a glance" in outline
     assert "Exceptions" in outline
 
 
 def test_html_report_matches_the_pdf_content(client, plan, world):
     client.force_login(world.personas["cabinet"])
-    page = client.get(reverse("cabinet_report")).content.decode()
-    assert "Third Sector Strategy: progress report to Cabinet" in page
-    assert "Funding has stalled" in page
-    assert "The actions, theme by theme" in page
+    page = content(client.get(reverse("cabinet_report"))).decode()
+    pdf = squash(pdf_text(client.get(reverse("cabinet_report_pdf"))))
+
+    headings = report_headings(page)
+    # The report's own headings are all there: the check below is not of an empty list.
+    assert "Third Sector Strategy: progress report to Cabinet" in headings
+    assert "The actions, theme by theme" in headings
+    for action in (plan["a1"], plan["a2"], plan["b1"]):
+        assert f"{action.reference} {squash(action.text)}" in headings
+    # Every heading of the page is in the PDF, in the same order.
+    at, out_of_place = 0, []
+    for heading in headings:
+        found = pdf.find(heading, at)
+        if found == -1:
+            out_of_place.append(heading)
+        else:
+            at = found + len(heading)
+    assert not out_of_place, f"Missing from the PDF, or out of order: {out_of_place}"
+    # And so is what each action's page entry says: the Forum's and the council's words.
+    for words in ("Funding has stalled", "Going well", "Venue problems", "No budget"):
+        assert words in page
+        assert words in pdf
+    as_at = f"As at {timezone.localdate():%-d %B %Y}"
+    assert as_at in page
+    assert as_at in pdf
 
 
 def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return len(queries_for(client, url))
 
 
 def _grow(n, world):
@@ -233,7 +271,7 @@ def _grow(n, world):
 @pytest.mark.parametrize("name", ["dashboard", "dashboard_changes", "cabinet_report"])
 def test_query_count_does_not_grow(client, world, name):
     client.force_login(world.personas["admin"])
-    client.post(reverse("cabinet_report"))  # a snapshot to compare against
+    CabinetReportFactory(created_by=world.personas["admin"])  # a snapshot to compare against
     _grow(3, world)
     small = _count(client, reverse(name))
     _grow(25, world)  # also moves the plan on, so nothing comes from the cache

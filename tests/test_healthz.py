@@ -28,6 +28,7 @@ def test_healthz_needs_no_login(client):
     response = client.get("/healthz")
     assert "login" not in response.get("Location", "")
     assert response.status_code == 200
+    assert response.content == b"ok\n"  # the check itself, not a sign-in page
 
 
 def test_healthz_refuses_post(client):

@@ -3,13 +3,16 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from factory.django import DjangoModelFactory
 
 from accounts.models import Partner, User
 from actions.models import CouncilAction, StrategyAction
 from actions.status import RAG, Status
 from strategy.models import Strategy
+from tests import factories
 from tests.factories import (
     ActionPartnerFactory,
     CouncilActionFactory,
@@ -153,3 +156,80 @@ def test_user_has_full_name_and_organisation():
     assert user.get_full_name() == "Demo Person"
     assert isinstance(user.organisation, Partner)
     assert not hasattr(User, "first_name") or User.first_name is None
+
+
+# --- The factories ----------------------------------------------------------------------
+
+MODELS_WITH_FACTORIES = {
+    factory_class._meta.model: factory_class
+    for factory_class in vars(factories).values()
+    if isinstance(factory_class, type)
+    and issubclass(factory_class, DjangoModelFactory)
+    and factory_class is not DjangoModelFactory
+}
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        m
+        for app in ("accounts", "strategy", "themes", "actions", "monitoring", "reports")
+        for m in apps.get_app_config(app).get_models()
+        if not m.__name__.startswith("Historical")
+    ],
+    ids=lambda m: m._meta.label,
+)
+def test_every_model_has_a_factory_that_saves_a_valid_record(model):
+    factory_class = MODELS_WITH_FACTORIES.get(model)
+    assert factory_class, f"No factory in tests/factories.py for {model._meta.label}"
+    record = factory_class()
+    record.full_clean()
+    assert model.objects.filter(pk=record.pk).exists()
+
+
+def test_progress_update_factory_moves_the_action_as_the_service_does():
+    action = StrategyActionFactory()
+    first = factories.ProgressUpdateFactory(strategy_action=action, percent_complete=10)
+    # A second update from a stale copy of the action still goes in at the current version.
+    second = factories.ProgressUpdateFactory(
+        strategy_action=StrategyAction.objects.get(pk=action.pk),
+        status=Status.AT_RISK,
+        percent_complete=35,
+        revised_target_date=datetime.date(2031, 1, 31),
+        revision_reason="Waiting for funding",
+    )
+    action.refresh_from_db()
+    assert action.last_update == second
+    assert (action.status, action.percent_complete) == (Status.AT_RISK, 35)
+    assert action.revised_target_date == datetime.date(2031, 1, 31)
+    assert action.version == 3
+    assert first.organisation == first.author.organisation
+    assert second.history.get().history_user == second.author
+
+
+def test_progress_update_factory_counts_for_the_open_round_only():
+    closed = factories.MonitoringRoundFactory(state="closed")
+    assert closed.closed_at is not None
+    round_ = factories.MonitoringRoundFactory()
+    assert factories.ProgressUpdateFactory(round=round_).round == round_
+    with pytest.raises(ValueError, match="open round"):
+        factories.ProgressUpdateFactory(round=closed)
+
+
+def test_council_input_factory_moves_the_council_action_as_the_service_does():
+    council_action = CouncilActionFactory()
+    council_input = factories.CouncilInputFactory(
+        council_action=council_action, status=Status.OFF_TRACK, percent_complete=15
+    )
+    council_action.refresh_from_db()
+    assert council_action.last_input == council_input
+    assert (council_action.status, council_action.percent_complete) == (Status.OFF_TRACK, 15)
+    assert council_action.version == 2
+
+
+def test_cabinet_report_factory_keeps_the_figures_of_the_moment():
+    update = factories.ProgressUpdateFactory(narrative="Kept in the report")
+    report = factories.CabinetReportFactory()
+    kept = report.data["strategy"][str(update.strategy_action_id)]
+    assert kept["narrative"] == "Kept in the report"
+    assert kept["status"] == update.status

@@ -17,7 +17,9 @@ from django.apps import apps
 from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import helpers
 from tests.factories import MonitoringRoundFactory
+from tests.helpers import input_form, round_form, update_form
 
 PERSONAS = [
     "anonymous",
@@ -85,33 +87,17 @@ def a_round(world):
 
 
 def update_data(world):
-    return {
-        "version": world.action.version,
-        "status": "on_track",
-        "percent_complete": "25",
-        "narrative": "Matrix update",
-        "next_steps": "",
-        "evidence_url": "",
-        "revised_target_date_0": "",
-        "revised_target_date_1": "",
-        "revised_target_date_2": "",
-        "revision_reason": "",
-    }
+    return update_form(
+        world.action,
+        percent_complete="25",
+        narrative="Matrix update",
+        next_steps="",
+        evidence_url="",
+    )
 
 
 def input_data(world):
-    return {
-        "version": world.council_action.version,
-        "status": "at_risk",
-        "percent_complete": "15",
-        "commentary": "Matrix input",
-        "resources": "Within existing resources",
-        "evidence_url": "",
-        "revised_target_date_0": "",
-        "revised_target_date_1": "",
-        "revised_target_date_2": "",
-        "revision_reason": "",
-    }
+    return input_form(world.council_action, percent_complete="15", commentary="Matrix input")
 
 
 def decision_data(world):
@@ -123,11 +109,7 @@ def add_data(world):
 
 
 def round_data(world):
-    dates = {"period_start": (1, 4, 2026), "period_end": (30, 6, 2026), "due_date": (15, 7, 2026)}
-    data = {"name": "Matrix round"}
-    for name, parts in dates.items():
-        data.update({f"{name}_{i}": str(part) for i, part in enumerate(parts)})
-    return data
+    return round_form(name="Matrix round")
 
 
 MATRIX = [
@@ -274,9 +256,7 @@ def snapshot() -> str:
 
 
 def client_for(client, world, persona):
-    if persona != "anonymous":
-        client.force_login(world.personas[persona])
-    return client
+    return helpers.signed_in(client, world.personas[persona])
 
 
 def cases(method):

@@ -3,11 +3,8 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions import services
 from actions.models import StrategyAction
 from actions.status import Status
 from tests.factories import (
@@ -23,6 +20,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import post_update, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -92,14 +90,7 @@ def test_status_is_shown_as_a_word_with_its_colour(user_client):
 def test_plan_shows_the_last_update_and_the_target_date(user_client):
     action = StrategyActionFactory(original_target_date=datetime.date(2030, 3, 31))
     author = UserFactory(full_name="Pat Example")
-    services.post_progress_update(
-        strategy_action=action,
-        author=author,
-        expected_version=1,
-        status=Status.ON_TRACK,
-        percent_complete=50,
-        narrative="Half done",
-    )
+    post_update(action, author, Status.ON_TRACK, 50, "Half done")
     page = user_client.get(reverse("plan")).content.decode()
     assert "31 March 2030" in page
     assert f"by Pat Example ({author.organisation.name})" in page
@@ -226,23 +217,14 @@ def build_plan(actions: int, updates_each: int = 2):
         ActionPartnerFactory(strategy_action=action)
         ExistingActivityFactory(strategy_action=action)
         CouncilActionFactory.create_batch(2, strategy_action=action)
-        for _ in range(updates_each):
-            services.post_progress_update(
-                strategy_action=action,
-                author=author,
-                expected_version=action.version,
-                status=Status.ON_TRACK,
-                percent_complete=10,
-                narrative="Progress",
-            )
+        ProgressUpdateFactory.create_batch(
+            updates_each, strategy_action=action, author=author, percent_complete=10
+        )
     return strategy
 
 
 def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return len(queries_for(client, url))
 
 
 def test_plan_query_count_does_not_grow_with_the_number_of_actions(user_client):

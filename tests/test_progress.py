@@ -10,37 +10,20 @@ from actions import services
 from actions.models import ProgressUpdate, StrategyAction
 from actions.status import Status
 from tests.factories import MonitoringRoundFactory
+from tests.helpers import post_update, signed_in, update_form
 
 pytestmark = pytest.mark.django_db
 
 
-def valid_update(action, **overrides):
-    data = {
-        "version": action.version,
-        "status": Status.ON_TRACK,
-        "percent_complete": "40",
-        "narrative": "We met the statutory partners in June.",
-        "next_steps": "Agree the review in September.",
-        "evidence_url": "https://example.org/minutes",
-        "revised_target_date_0": "",
-        "revised_target_date_1": "",
-        "revised_target_date_2": "",
-        "revision_reason": "",
-    }
-    data.update(overrides)
-    return data
-
-
 @pytest.fixture
 def member_client(client, world):
-    client.force_login(world.personas["forum_member"])
-    return client
+    return signed_in(client, world.personas["forum_member"])
 
 
 def test_forum_member_posts_an_update_and_the_action_moves(member_client, world):
     action = world.action
     url = reverse("action_update", args=[action.pk])
-    response = member_client.post(url, valid_update(action))
+    response = member_client.post(url, update_form(action))
     assert response.status_code == 302
     assert response["Location"] == action.get_absolute_url()
 
@@ -108,7 +91,7 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_saved(
     member_client, world, overrides, field, message
 ):
     response = member_client.post(
-        reverse("action_update", args=[world.action.pk]), valid_update(world.action, **overrides)
+        reverse("action_update", args=[world.action.pk]), update_form(world.action, **overrides)
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -126,7 +109,7 @@ def test_revised_target_date_keeps_the_original(member_client, world):
     action.save()
     member_client.post(
         reverse("action_update", args=[action.pk]),
-        valid_update(
+        update_form(
             action,
             revised_target_date_0="30",
             revised_target_date_1="9",
@@ -152,12 +135,12 @@ def test_a_stale_second_edit_is_refused_without_loss(client, world):
     stale_version = action.version
 
     client.force_login(first)
-    client.post(url, valid_update(action, narrative="First to save."))
+    client.post(url, update_form(action, narrative="First to save."))
 
     client.force_login(second)
     response = client.post(
         url,
-        valid_update(action, version=stale_version, narrative="Second, typed at the same time."),
+        update_form(action, version=stale_version, narrative="Second, typed at the same time."),
     )
     assert response.status_code == 409
     page = response.content.decode()
@@ -169,7 +152,7 @@ def test_a_stale_second_edit_is_refused_without_loss(client, world):
     assert action.last_update.narrative == "First to save."
     # The form now carries the new version, so resubmitting saves.
     assert f'name="version" value="{action.version}"' in page
-    response = client.post(url, valid_update(action, narrative="Second, typed at the same time."))
+    response = client.post(url, update_form(action, narrative="Second, typed at the same time."))
     assert response.status_code == 302
     assert ProgressUpdate.objects.count() == 2
 
@@ -199,20 +182,14 @@ def test_service_refuses_a_stale_version(world):
 
 def test_update_counts_for_the_open_round(world):
     round_ = MonitoringRoundFactory(opened_by=world.personas["coordinator"])
-    update = services.post_progress_update(
-        strategy_action=world.action,
-        author=world.personas["forum_member"],
-        expected_version=world.action.version,
-        status=Status.ON_TRACK,
-        percent_complete=20,
-        narrative="In the round",
-    )
+    update = post_update(world.action, world.personas["forum_member"], narrative="In the round")
     assert update.round == round_
+    assert list(round_.updates.all()) == [update]
 
 
 def test_every_change_is_recorded_with_who_and_when(member_client, client, world):
     action = world.action
-    member_client.post(reverse("action_update", args=[action.pk]), valid_update(action))
+    member_client.post(reverse("action_update", args=[action.pk]), update_form(action))
     history = list(action.history.order_by("history_date"))
     assert history[-1].history_user == world.personas["forum_member"]
     assert history[-1].status == Status.ON_TRACK
@@ -267,14 +244,19 @@ def test_every_change_is_recorded_with_who_and_when(member_client, client, world
 def test_forum_member_cannot_edit_a_posted_update(member_client, world):
     # Updates are append-only for Forum members: there is no edit URL, and the
     # admin (where corrections can be made) is closed to them.
-    services.post_progress_update(
-        strategy_action=world.action,
-        author=world.personas["forum_member"],
-        expected_version=1,
-        status=Status.ON_TRACK,
-        percent_complete=10,
-        narrative="Posted",
+    update = post_update(world.action, world.personas["forum_member"], narrative="Posted")
+    url = reverse("admin:actions_progressupdate_change", args=[update.pk])
+    assert member_client.get(url).status_code == 403
+    response = member_client.post(
+        url,
+        {
+            "strategy_action": world.action.pk,
+            "author": update.author_id,
+            "status": Status.COMPLETED,
+            "percent_complete": 100,
+            "narrative": "Rewritten afterwards",
+        },
     )
-    update = ProgressUpdate.objects.get()
-    response = member_client.get(reverse("admin:actions_progressupdate_change", args=[update.pk]))
     assert response.status_code == 403
+    update.refresh_from_db()
+    assert (update.narrative, update.status) == ("Posted", Status.ON_TRACK)

@@ -9,39 +9,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from actions import services
-from actions.status import Status
 from monitoring import reminders
 from monitoring import services as round_services
 from monitoring.models import ReminderLog
 from monitoring.reminders import send_update_reminders
-from tests.factories import ActionPartnerFactory, PartnerFactory, StrategyActionFactory, UserFactory
+from tests.factories import (
+    ActionPartnerFactory,
+    PartnerFactory,
+    ReminderLogFactory,
+    StrategyActionFactory,
+    UserFactory,
+)
+from tests.helpers import open_a_round, post_update
 
 pytestmark = pytest.mark.django_db
 
 BASE_URL = "https://tracker.example.org"
 TODAY = datetime.date(2026, 5, 11)
-
-
-def open_a_round(user, name="Quarter 1"):
-    return round_services.open_round(
-        opened_by=user,
-        name=name,
-        period_start=datetime.date(2026, 4, 1),
-        period_end=datetime.date(2026, 6, 30),
-        due_date=datetime.date(2026, 7, 15),
-    )
-
-
-def post_update(action, author):
-    services.post_progress_update(
-        strategy_action=action,
-        author=author,
-        expected_version=action.version,
-        status=Status.ON_TRACK,
-        percent_complete=50,
-        narrative="Half done.",
-    )
 
 
 def send(today=TODAY):
@@ -54,7 +38,7 @@ def recipients():
 
 @pytest.fixture
 def round_(world):
-    return open_a_round(world.personas["coordinator"])
+    return open_a_round(world.personas["coordinator"], due_date=datetime.date(2026, 7, 15))
 
 
 def test_only_members_of_organisations_with_actions_to_update_are_emailed(world, round_):
@@ -180,7 +164,7 @@ def test_a_failed_send_is_not_logged_so_the_next_run_tries_again(world, round_, 
 
 def test_a_person_reminded_meanwhile_by_another_run_is_not_emailed_twice(world, round_):
     member = world.personas["forum_member"]
-    ReminderLog.objects.create(recipient=member, round=round_, sent_on=TODAY, action_count=1)
+    ReminderLogFactory(recipient=member, round=round_, sent_on=TODAY)
 
     sent = reminders._send_one(round_, member, [world.action], today=TODAY, base_url=BASE_URL)
 

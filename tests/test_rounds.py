@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from actions import services
 from actions.models import ProgressUpdate
 from actions.status import Status
 from monitoring import services as round_services
@@ -24,6 +23,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.helpers import between, open_a_round, post_update, round_form, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,52 +37,6 @@ NOT_MANAGERS = [
     "cabinet",
     "no_role",
 ]
-
-
-def round_data(**overrides):
-    """Valid POST data for the open-a-round form: Q1 2026, due mid-July."""
-    data = {
-        "name": "Quarter 1 2026 to 2027",
-        "period_start_0": "1",
-        "period_start_1": "4",
-        "period_start_2": "2026",
-        "period_end_0": "30",
-        "period_end_1": "6",
-        "period_end_2": "2026",
-        "due_date_0": "15",
-        "due_date_1": "7",
-        "due_date_2": "2026",
-    }
-    data.update(overrides)
-    return data
-
-
-def open_a_round(user, name="Quarter 1", due_date=datetime.date(2099, 7, 15)):
-    return round_services.open_round(
-        opened_by=user,
-        name=name,
-        period_start=datetime.date(2026, 4, 1),
-        period_end=datetime.date(2026, 6, 30),
-        due_date=due_date,
-    )
-
-
-def post_update(action, author):
-    return services.post_progress_update(
-        strategy_action=action,
-        author=author,
-        expected_version=action.version,
-        status=Status.ON_TRACK,
-        percent_complete=50,
-        narrative="Half done.",
-    )
-
-
-def between(page: str, start: str, end: str) -> str:
-    """The part of `page` from the first `start` up to the next `end` after it."""
-    begin = page.index(start)
-    stop = page.find(end, begin + len(start))
-    return page[begin : stop if stop != -1 else len(page)]
 
 
 def field_group(page: str, field: str) -> str:
@@ -100,8 +54,7 @@ def partner_section(page: str, partner) -> str:
 
 @pytest.fixture
 def coordinator_client(client, world):
-    client.force_login(world.personas["coordinator"])
-    return client
+    return signed_in(client, world.personas["coordinator"])
 
 
 # --- Opening a round ------------------------------------------------------------------
@@ -112,7 +65,7 @@ def test_coordinator_or_admin_opens_a_round(client, world, persona):
     user = world.personas[persona]
     client.force_login(user)
 
-    response = client.post(reverse("round_open"), round_data())
+    response = client.post(reverse("round_open"), round_form())
 
     round_ = MonitoringRound.objects.get()
     assert response.status_code == 302
@@ -193,7 +146,7 @@ def test_open_form_shows_gov_uk_date_inputs(coordinator_client):
 def test_invalid_round_shows_plain_english_errors(
     coordinator_client, overrides, field, link, message
 ):
-    response = coordinator_client.post(reverse("round_open"), round_data(**overrides))
+    response = coordinator_client.post(reverse("round_open"), round_form(**overrides))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -207,7 +160,7 @@ def test_invalid_round_shows_plain_english_errors(
 
 def test_invalid_date_outlines_the_boxes_in_error(coordinator_client):
     page = coordinator_client.post(
-        reverse("round_open"), round_data(period_end_0="31", period_end_1="2")
+        reverse("round_open"), round_form(period_end_0="31", period_end_1="2")
     ).content.decode()
     group = field_group(page, "period_end")
     for part in range(3):
@@ -222,7 +175,7 @@ def test_duplicate_round_name_is_refused_ignoring_case(coordinator_client, world
     round_services.close_round(round_=round_, closed_by=world.personas["admin"])
 
     response = coordinator_client.post(
-        reverse("round_open"), round_data(name="quarter 1 2026 TO 2027")
+        reverse("round_open"), round_form(name="quarter 1 2026 TO 2027")
     )
 
     page = response.content.decode()
@@ -240,7 +193,7 @@ def test_name_taken_between_form_check_and_save_is_shown_on_the_name(
     round_services.close_round(round_=round_, closed_by=world.personas["admin"])
     monkeypatch.setattr(OpenRoundForm, "clean_name", lambda form: form.cleaned_data["name"])
 
-    response = coordinator_client.post(reverse("round_open"), round_data())
+    response = coordinator_client.post(reverse("round_open"), round_form())
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -254,7 +207,7 @@ def test_cannot_open_a_second_round_while_one_is_open(coordinator_client, world)
     page = coordinator_client.get(reverse("round_open")).content.decode()
     assert "Quarter 1</a> is open. Close it before opening another." in page
 
-    response = coordinator_client.post(reverse("round_open"), round_data(name="Quarter 2"))
+    response = coordinator_client.post(reverse("round_open"), round_form(name="Quarter 2"))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -275,7 +228,7 @@ def test_round_opened_at_the_same_moment_is_an_error_not_a_500(
         raise IntegrityError("monitoringround_one_open_round")
 
     monkeypatch.setattr(round_views.services, "open_round", open_round_racing)
-    response = coordinator_client.post(reverse("round_open"), round_data())
+    response = coordinator_client.post(reverse("round_open"), round_form())
 
     assert response.status_code == 200
     assert "Close the open round before opening another." in error_summary(
@@ -291,7 +244,7 @@ def test_others_cannot_open_a_round(client, world, persona):
     client.force_login(world.personas[persona])
 
     assert client.get(reverse("round_open")).status_code == 403
-    assert client.post(reverse("round_open"), round_data()).status_code == 403
+    assert client.post(reverse("round_open"), round_form()).status_code == 403
     assert not MonitoringRound.objects.exists()
 
 
@@ -414,8 +367,8 @@ def test_round_page_lists_partners_with_updated_and_not_updated_actions(
 def test_round_page_marks_missing_updates_red_once_the_due_date_has_passed(
     coordinator_client, world
 ):
-    round_ = round_services.open_round(
-        opened_by=world.personas["coordinator"],
+    round_ = open_a_round(
+        world.personas["coordinator"],
         name="Long ago",
         period_start=datetime.date(2000, 1, 1),
         period_end=datetime.date(2000, 3, 31),
@@ -540,7 +493,7 @@ def test_a_new_round_can_be_opened_once_the_last_is_closed(coordinator_client, w
     first = open_a_round(world.personas["coordinator"], name="Quarter 1")
     coordinator_client.post(reverse("round_close", args=[first.pk]))
 
-    response = coordinator_client.post(reverse("round_open"), round_data(name="Quarter 2"))
+    response = coordinator_client.post(reverse("round_open"), round_form(name="Quarter 2"))
 
     assert response.status_code == 302
     assert MonitoringRound.objects.open().get().name == "Quarter 2"

@@ -1,10 +1,19 @@
 """Settings come from the environment and refuse unsafe production configurations."""
 
+import datetime
 import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from monitoring import views as round_views
+from monitoring.models import MonitoringRound
+from tests.helpers import round_form
 
 PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
@@ -64,9 +73,38 @@ def test_deploy_check_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_locale_and_database_connection_settings():
-    assert settings.TIME_ZONE == "Europe/London"
-    assert settings.LANGUAGE_CODE == "en-gb"
-    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-    assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
-    assert settings.AUTH_USER_MODEL == "accounts.User"
+def test_times_are_shown_in_london_time_summer_and_winter():
+    # 23:30 UTC on 30 June is already 1 July in London (British Summer Time)...
+    summer = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    assert Template('{{ when|date:"j F Y H:i" }}').render(Context({"when": summer})) == (
+        "1 July 2026 00:30"
+    )
+    with timezone.override(datetime.UTC):  # the same instant, were the site on UTC
+        assert timezone.localdate(summer) == datetime.date(2026, 6, 30)
+    assert timezone.localdate(summer) == datetime.date(2026, 7, 1)
+    # ...but 23:30 UTC in December is still 23:30 in London (Greenwich Mean Time).
+    winter = datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.UTC)
+    assert timezone.localdate(winter) == datetime.date(2026, 12, 1)
+
+
+def test_dates_are_written_the_british_way():
+    march = datetime.date(2026, 3, 31)
+    assert formats.date_format(march, "SHORT_DATE_FORMAT") == "31/03/2026"  # not 03/31/2026
+    assert Template('{{ day|date:"j F Y" }}').render(Context({"day": march})) == "31 March 2026"
+
+
+@pytest.mark.django_db
+def test_a_request_that_fails_part_way_saves_nothing(client, world, monkeypatch):
+    """Each request is one transaction: what a view wrote before it failed is undone."""
+    client.raise_request_exception = False
+    client.force_login(world.personas["coordinator"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("failed after the round was saved")
+
+    # The round is saved by the service; the view then fails while saying so.
+    monkeypatch.setattr(round_views.messages, "success", broken)
+    response = client.post(reverse("round_open"), round_form())
+
+    assert response.status_code == 500
+    assert not MonitoringRound.objects.exists()
