@@ -112,7 +112,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 # --- Cache and email --------------------------------------------------------------
+# The default, an in-process cache per worker, is correct with many workers: cached pages are
+# keyed by a counter kept in the database (reports/freshness.py). Redis shares one cache
+# between workers: CACHE_URL=redis://127.0.0.1:6379/1 (django-redis). If Redis goes down
+# the site carries on uncached and logs it, rather than failing.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].startswith("django_redis."):
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -193,6 +202,8 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A load balancer's health check often speaks plain HTTP to the app: answer it there.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

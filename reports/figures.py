@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils import timezone
 
 from actions import voices
 from actions.models import (
@@ -317,60 +318,80 @@ def snapshot_data() -> dict:
 
 @dataclass
 class StatusChange:
-    action: object
-    old: Status | None
+    action: object  # a strategy action or a proposed council action
+    old: Status | None  # None: the action is new since then
     new: Status
 
 
 @dataclass
 class Changes:
+    """What changed since a report or a date, for both voices."""
+
     since: datetime.datetime
     snapshot: CabinetReport | None
     status_changes: Capped
+    council_status_changes: Capped
     completed: Capped
     new_updates: Capped
+    new_inputs: Capped
     target_moves: Capped
+    council_target_moves: Capped
+    decisions: Capped
     new_council_actions: Capped
 
 
-def changes_since(*, since: datetime.datetime, snapshot: CabinetReport | None = None) -> Changes:
-    """What changed after `since`: against a snapshot's figures where there is one, else history."""
+def _listed_council(queryset) -> QuerySet:
+    return queryset.select_related(
+        "strategy_action", "responsible_unit", "last_input__author"
+    ).order_by("strategy_action__theme__number", "strategy_action__position", "position")
+
+
+def _status_changes(actions, *, side: str, since, snapshot) -> list[StatusChange]:
+    """The actions (already listed) whose status is not what it was at `since`: against the
+    report's figures where there is a report, else against their history."""
     if snapshot is not None:
-        then = {int(pk): row["status"] for pk, row in snapshot.data.get("strategy", {}).items()}
-        changed = current_strategy_actions().filter(pk__in=then.keys())
-        known_then = lambda action: then.get(action.pk)  # noqa: E731
-        candidates = [a for a in _listed(changed) if then.get(a.pk) != a.status]
-        new_since = current_strategy_actions().exclude(pk__in=then.keys())
-        candidates += list(_listed(new_since))
-    else:
-        history = StrategyAction.history.model.objects
-        status_then = Subquery(
-            history.filter(id=OuterRef("pk"), history_date__lte=since)
-            .order_by("-history_date")
-            .values("status")[:1]
-        )
-        moved = Exists(history.filter(id=OuterRef("pk"), history_date__gt=since))
-        candidates = [
-            a
-            for a in _listed(current_strategy_actions().filter(moved)).annotate(then=status_then)
-            if a.then != a.status
+        then = {int(pk): row["status"] for pk, row in snapshot.data.get(side, {}).items()}
+        changed = [
+            StatusChange(a, Status(then[a.pk]), Status(a.status))
+            for a in actions.filter(pk__in=then.keys())
+            if then[a.pk] != a.status
         ]
-        known_then = lambda action: action.then  # noqa: E731
-    status_changes = [
-        StatusChange(a, Status(known_then(a)) if known_then(a) else None, Status(a.status))
-        for a in candidates
+        new = [StatusChange(a, None, Status(a.status)) for a in actions.exclude(pk__in=then)]
+        return changed + new
+    history = actions.model.history.model.objects
+    status_then = Subquery(
+        history.filter(id=OuterRef("pk"), history_date__lte=since)
+        .order_by("-history_date")
+        .values("status")[:1]
+    )
+    moved = Exists(history.filter(id=OuterRef("pk"), history_date__gt=since))
+    return [
+        StatusChange(a, Status(a.then) if a.then else None, Status(a.status))
+        for a in actions.filter(moved).annotate(then=status_then)
+        if a.then != a.status
     ]
-    completed = [c for c in status_changes if c.new == Status.COMPLETED]
+
+
+def changes_since(*, since: datetime.datetime, snapshot: CabinetReport | None = None) -> Changes:
+    """What changed after `since` on both sides: the Forum's strategy actions and updates, and
+    the council's proposed council actions, input and decisions."""
+    status_changes = _status_changes(
+        _listed(current_strategy_actions()), side="strategy", since=since, snapshot=snapshot
+    )
+    council_changes = _status_changes(
+        _listed_council(current_council_actions()), side="council", since=since, snapshot=snapshot
+    )
+    completed = [c for c in status_changes + council_changes if c.new == Status.COMPLETED]
 
     updates = (
         ProgressUpdate.objects.filter(created_at__gt=since)
         .select_related("strategy_action", "author", "organisation")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    moves = (
-        ProgressUpdate.objects.filter(created_at__gt=since, revised_target_date__isnull=False)
-        .select_related("strategy_action", "author")
-        .order_by("-created_at")
+    inputs = (
+        CouncilInput.objects.filter(created_at__gt=since)
+        .select_related("council_action", "author", "organisation")
+        .order_by("-created_at", "-pk")
     )
     added = Q(added_at__gt=since) | Exists(
         CouncilAction.history.model.objects.filter(
@@ -383,13 +404,28 @@ def changes_since(*, since: datetime.datetime, snapshot: CabinetReport | None = 
         .select_related("strategy_action", "responsible_unit", "added_by")
         .order_by("-added_at", "-pk")
     )
+    # A decision recorded through the product since then: dated on or after that day, and
+    # the proposed council action changed after that moment.
+    changed_since = Exists(
+        CouncilAction.history.model.objects.filter(id=OuterRef("pk"), history_date__gt=since)
+    )
+    decisions = (
+        current_council_actions()
+        .filter(changed_since, decided_by__isnull=False, decided_on__gte=timezone.localdate(since))
+        .select_related("strategy_action", "decided_by")
+        .order_by("-decided_on", "-pk")
+    )
     return Changes(
         since=since,
         snapshot=snapshot,
         status_changes=Capped(status_changes[: LIST_LIMIT * 5], len(status_changes)),
+        council_status_changes=Capped(council_changes[: LIST_LIMIT * 5], len(council_changes)),
         completed=Capped(completed[:LIST_LIMIT], len(completed)),
         new_updates=_capped(updates),
-        target_moves=_capped(moves),
+        new_inputs=_capped(inputs),
+        target_moves=_capped(updates.filter(revised_target_date__isnull=False)),
+        council_target_moves=_capped(inputs.filter(revised_target_date__isnull=False)),
+        decisions=_capped(decisions),
         new_council_actions=_capped(new_council),
     )
 

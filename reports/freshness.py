@@ -1,38 +1,39 @@
-"""A counter that moves whenever the plan changes, so cached views of it are never stale.
+"""A counter in the database that moves whenever the plan changes, so cached views of it are
+never stale, however many workers serve them and whichever cache they use.
 
-Every save or delete of a record the dashboard shows bumps the counter once the
-transaction commits, whether it came through a service, the admin or a command.
-Cached fragments are keyed by the counter, so a change makes them miss at once.
-(Cache invalidation is the one job kept in signals: it must follow every write,
-wherever it happens.)
+Every save or delete of a record the dashboard shows (including the names of partners and
+people it credits) adds one to the counter in the same transaction, whether it came
+through a service, the admin or a command. Cached pages are keyed by the counter, so a
+change makes them miss at once in every worker; before the change commits, others read
+the old counter and the old data together. (Cache invalidation is the one job kept in
+signals: it must follow every write, wherever it happens.)
 """
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-KEY = "plan-generation"
+from .models import PlanGeneration
 
 
 def generation() -> int:
-    return cache.get_or_set(KEY, 1, timeout=None)
-
-
-def _increment() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:  # not in the cache (evicted or never read): start afresh
-        cache.set(KEY, 1, timeout=None)
+    """The counter now (one small query)."""
+    value = PlanGeneration.objects.filter(pk=PlanGeneration.ROW).values_list("value", flat=True)
+    return value.first() or 0
 
 
 def bump(**kwargs) -> None:
-    # Now, and again once the transaction commits: a page cached by someone reading
-    # between the write and its commit is then missed too.
-    _increment()
-    transaction.on_commit(_increment)
+    """Move the counter on. The row stays locked until the writing transaction ends."""
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
+        return  # signing in changes nothing the dashboard shows
+    moved = PlanGeneration.objects.filter(pk=PlanGeneration.ROW).update(value=F("value") + 1)
+    if not moved:  # the row is made by a migration; a flushed test database has none
+        PlanGeneration.objects.get_or_create(pk=PlanGeneration.ROW, defaults={"value": 1})
 
 
 def connect() -> None:
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Partner
     from actions.models import (
         ActionPartner,
         ActionPriority,
@@ -59,6 +60,8 @@ def connect() -> None:
         ProgressUpdate,
         MonitoringRound,
         CabinetReport,
+        Partner,
+        get_user_model(),
     ):
         post_save.connect(bump, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"freshness-del-{model.__name__}")

@@ -22,6 +22,14 @@ class CabinetReport(models.Model):
     )
     title = models.CharField(max_length=200)
     data = models.JSONField()
+    compared_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The report before it: what its changes are measured against.",
+    )
 
     class Meta:
         db_table = "actions_reportsnapshot"
@@ -30,3 +38,18 @@ class CabinetReport(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.created_at:%-d %B %Y})"
+
+
+class PlanGeneration(models.Model):
+    """One row: a counter that moves with every change to what the dashboard shows.
+
+    Cached pages are keyed by it (reports/freshness.py). It lives in the database, not the
+    cache, so every worker sees a change the moment it commits.
+    """
+
+    ROW = 1
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Plan generation {self.value}"

@@ -5,10 +5,10 @@ import datetime
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
@@ -62,6 +62,8 @@ def dashboard_context(today: datetime.date) -> dict:
 
 
 DASHBOARD_CACHE_SECONDS = 60 * 60
+# Without an earlier report to compare with, changes are shown over this window.
+WINDOW = datetime.timedelta(days=90)
 
 
 @require_safe
@@ -81,27 +83,42 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", {"body": body, "today": today})
 
 
+EARLIEST = datetime.date(2000, 1, 1)
+DATE_ERROR = "Enter a real date in the format 2026-03-31, or choose a report"
+
+
+def _parse_day(value: str) -> datetime.date | None:
+    """A real date written YYYY-MM-DD, from 2000 to today; None for anything else."""
+    try:
+        day = datetime.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:  # 2026-02-30, 2026-13-01, 0000-01-01
+        return None
+    if day is None or not EARLIEST <= day <= timezone.localdate():
+        return None
+    return day
+
+
 def _since(request: HttpRequest) -> tuple[datetime.datetime, CabinetReport | None, str]:
-    """`?since=` is a snapshot id or a date (YYYY-MM-DD); by default the latest snapshot."""
+    """`?since=` is a report's number or a date (YYYY-MM-DD); by default the latest report.
+
+    Returns the moment, the report compared with (if any) and an error to show by the field.
+    """
     value = request.GET.get("since", "").strip()
-    snapshots = CabinetReport.objects.order_by("-created_at", "-pk")
+    reports = CabinetReport.objects.order_by("-created_at", "-pk")
     if value.isdigit():
-        snapshot = snapshots.filter(pk=int(value)).first()
-        if snapshot is None:
+        report = reports.filter(pk=int(value)).first() if len(value) <= 18 else None
+        if report is None:
             raise Http404("No such report")
-        return snapshot.created_at, snapshot, ""
-    if value:
-        day = parse_date(value) if len(value) == 10 else None
-        if day is None:
-            latest = snapshots.first()
-            since = latest.created_at if latest else timezone.now() - datetime.timedelta(days=90)
-            return since, latest, "Enter a date in the format 2026-03-31"
-        start = datetime.datetime.combine(day, datetime.time.min)
-        return timezone.make_aware(start), None, ""
-    latest = snapshots.first()
-    if latest:
-        return latest.created_at, latest, ""
-    return timezone.now() - datetime.timedelta(days=90), None, ""
+        return report.created_at, report, ""
+    latest = reports.first()
+    default = latest.created_at if latest else timezone.now() - WINDOW
+    if not value:
+        return default, latest, ""
+    day = _parse_day(value)
+    if day is None:
+        return default, latest, DATE_ERROR
+    start = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(start), None, ""
 
 
 @require_safe
@@ -118,12 +135,34 @@ def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/changes.html", context)
 
 
+def _generated_report(request: HttpRequest) -> CabinetReport | None:
+    """`?report=<id>`: a report as generated; without it, the next report (a draft)."""
+    value = request.GET.get("report", "")
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise Http404("No such report")
+    return get_object_or_404(
+        CabinetReport.objects.select_related("compared_with", "created_by"), pk=value
+    )
+
+
 def report_context(request: HttpRequest) -> dict:
+    """The Cabinet report: a generated one compares with the report before it; the next
+    report (the draft, by default) with the latest generated."""
     context = dashboard_context(timezone.localdate())
-    previous = context["latest_snapshot"]
-    since = previous.created_at if previous else timezone.now() - datetime.timedelta(days=90)
-    context["changes"] = figures.changes_since(since=since, snapshot=previous)
-    context["plan"] = figures.report_actions()
+    report = _generated_report(request)
+    if report is not None:
+        compared_with = report.compared_with
+        since = compared_with.created_at if compared_with else report.created_at - WINDOW
+    else:
+        compared_with = context["latest_snapshot"]
+        since = compared_with.created_at if compared_with else timezone.now() - WINDOW
+    context.update(
+        report=report,
+        changes=figures.changes_since(since=since, snapshot=compared_with),
+        plan=figures.report_actions(),
+    )
     return context
 
 
@@ -133,13 +172,13 @@ def cabinet_report(request: HttpRequest) -> HttpResponse:
     """The Cabinet report as a page to print; POST records it as generated (a snapshot)."""
     if request.method == "POST":
         permissions.check_can_generate_report(request.user)
-        services.generate_cabinet_report(generated_by=request.user)
+        report = services.generate_cabinet_report(generated_by=request.user)
         messages.success(
             request,
             "The report has been generated. Its figures are kept, so the next report "
             "shows what changed since.",
         )
-        return redirect("cabinet_report")
+        return redirect(f"{reverse('cabinet_report')}?report={report.pk}")
     context = report_context(request)
     context["can_generate"] = permissions.can_generate_report(request.user)
     return render(request, "reports/cabinet_page.html", context)

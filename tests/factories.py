@@ -28,7 +28,7 @@ from actions.status import Status
 from monitoring import services as round_services
 from monitoring.models import MonitoringRound, ReminderLog
 from reports import services as report_services
-from reports.models import CabinetReport
+from reports.models import CabinetReport, PlanGeneration
 from strategy.models import (
     CorporatePriority,
     Recommendation,
@@ -313,3 +313,13 @@ class CabinetReportFactory(DjangoModelFactory):
         if kwargs:
             raise ValueError(f"A Cabinet report's {sorted(kwargs)} come from the plan.")
         return report_services.generate_cabinet_report(generated_by=created_by)
+
+
+class PlanGenerationFactory(DjangoModelFactory):
+    """The one counter row (a migration makes it; a flushed test database may not have it)."""
+
+    class Meta:
+        model = PlanGeneration
+        django_get_or_create = ("id",)
+
+    id = PlanGeneration.ROW

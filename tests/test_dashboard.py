@@ -166,7 +166,10 @@ def test_changes_with_a_bad_date_explain_and_do_not_fail(client, world):
     client.force_login(world.personas["cabinet"])
     response = client.get(reverse("dashboard_changes"), {"since": "31/03/2026"})
     assert response.status_code == 200
-    assert "Enter a date in the format 2026-03-31" in response.content.decode()
+    assert (
+        "Enter a real date in the format 2026-03-31, or choose a report"
+        in response.content.decode()
+    )
     assert client.get(reverse("dashboard_changes"), {"since": "999999"}).status_code == 404
 
 

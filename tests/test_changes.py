@@ -1,0 +1,110 @@
+"""What changed: a generated report compares with the report before it, both voices are shown,
+and no `since` a person can type gives a server error."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import services
+from actions.models import Decision
+from actions.status import Status
+from reports.models import CabinetReport
+from tests.factories import CouncilActionFactory
+from tests.helpers import pdf_text, post_update, record_input, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(client) -> str:
+    """Generate the Cabinet report as the client's user; the page it lands on."""
+    response = client.post(reverse("cabinet_report"), follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_generated_report_shows_what_changed_since_the_report_before(client, world):
+    coordinator = signed_in(client, world.personas["coordinator"])
+    generate(coordinator)
+    first = CabinetReport.objects.get()
+    for narrative in ("One", "Two", "Three", "Four"):
+        post_update(world.action, world.personas["forum_member"], narrative=narrative)
+    before = coordinator.get(reverse("cabinet_report")).content.decode()
+    assert "New progress updates (4)" in before
+
+    page = generate(coordinator)
+
+    second = CabinetReport.objects.exclude(pk=first.pk).get()
+    assert second.compared_with == first
+    assert "New progress updates (4)" in page
+    assert "No strategy action has changed status." not in page  # not started → on track
+    assert f"the report of {timezone.localdate(first.created_at):%-d %B %Y}" in page
+    # The PDF of the generated report says the same.
+    pdf = coordinator.get(reverse("cabinet_report_pdf"), {"report": second.pk})
+    assert "New progress updates (4)" in pdf_text(pdf)
+    # The next report, as the plan stands now, starts again from the one just generated.
+    draft = coordinator.get(reverse("cabinet_report")).content.decode()
+    assert "New progress updates (0)" in draft
+
+
+def test_an_unknown_report_is_not_found(user_client):
+    for value in ("999999", "99999999999999999999", "abc", "1.0"):
+        response = user_client.get(reverse("cabinet_report"), {"report": value})
+        assert response.status_code == 404, value
+
+
+def test_council_side_changes_appear_on_the_changes_page(client, world):
+    officer = world.personas["officer"]
+    second = CouncilActionFactory(strategy_action=world.action, responsible_unit=world.unit)
+    reader = signed_in(client, world.personas["cabinet"])
+    generate(signed_in(client, world.personas["coordinator"]))
+    signed_in(client, world.personas["cabinet"])
+
+    record_input(world.council_action, officer, Status.ON_TRACK, 20, commentary="Begun")
+    record_input(
+        second,
+        officer,
+        Status.ON_TRACK,
+        10,
+        commentary="Started late",
+        revised_target_date=timezone.localdate() + datetime.timedelta(days=200),
+        revision_reason="Waiting for the new budget",
+    )
+    for council_action in (world.council_action, second):
+        council_action.refresh_from_db()
+        services.record_decision(
+            council_action=council_action,
+            decided_by=officer,
+            expected_version=council_action.version,
+            decision=Decision.ACCEPTED,
+            reason="Agreed at the directorate meeting",
+        )
+
+    page = reader.get(reverse("dashboard_changes")).content.decode()
+
+    assert "Proposed council actions (the council’s view)" in page
+    assert page.count("Not started") >= 2  # both moved from not started …
+    assert "No proposed council action has changed status." not in page
+    assert "New council input (2)" in page
+    assert "Started late" in page
+    assert "Waiting for the new budget" in page  # the moved target date, with its reason
+    assert page.count("Accepted on") == 2
+    assert "Agreed at the directorate meeting" in page
+
+
+@pytest.mark.parametrize(
+    "since", ["2026-02-30", "2026-13-01", "2025-02-29", "0000-01-01", "9999-12-31", "yesterday"]
+)
+def test_an_impossible_date_is_refused_by_the_field(user_client, since):
+    response = user_client.get(reverse("dashboard_changes"), {"since": since})
+
+    assert response.status_code == 200
+    assert "Enter a real date in the format 2026-03-31, or choose a report" in (
+        response.content.decode()
+    )
+
+
+def test_a_huge_report_number_is_not_found(user_client):
+    response = user_client.get(reverse("dashboard_changes"), {"since": "9" * 30})
+    assert response.status_code == 404
