@@ -1,15 +1,22 @@
 """Forms for reporting progress and deciding on proposals, in the GOV.UK style."""
 
+import datetime
+
 from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Partner, User
 from accounts.roles import Role
 from govuk.fields import GovukDateField
-from govuk.forms import gds_helper
+from govuk.forms import gds_helper, no_silent_cuts
 
 from .models import CouncilInput, Decision, ProgressUpdate
 from .status import Status
+
+PAST_TARGET = "The new target date must be today or in the future"
+# A target date further ahead than this is asked about (a strategy's plan runs three years).
+FAR_AHEAD = datetime.timedelta(days=5 * 365)
 
 RECORD_LABELS = {
     "evidence_url": "Link to evidence (optional)",
@@ -54,6 +61,7 @@ class ProgressRecordForm(forms.ModelForm):
     percent_complete = forms.IntegerField(
         label="Percent complete",
         help_text="A whole number from 0 to 100.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         min_value=0,
         max_value=100,
         error_messages={
@@ -72,25 +80,61 @@ class ProgressRecordForm(forms.ModelForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    confirm = forms.BooleanField(
+        label="Yes, these answers are right",
+        required=False,
+        help_text="Tick the box to save them as they are, or change them.",
+    )
+
+    def __init__(self, *args, subject=None, **kwargs):
+        """`subject` is the action as it stands, to tell an unusual answer from a usual one."""
         super().__init__(*args, **kwargs)
+        self.subject = subject
         self.fields["evidence_url"].widget = forms.TextInput(attrs={"spellcheck": "false"})
+        no_silent_cuts(self)
+        self.submit = Button("submit", self.submit_label)
         self.helper = gds_helper(
             "version",
             Field.radios("status", legend_size=Size.MEDIUM),
-            Field.text("percent_complete", field_width=Fixed.THREE, label_size=Size.MEDIUM),
+            Field(
+                "percent_complete",
+                css_class=Fixed.for_input(Fixed.THREE),
+                context={"label_size": Size.for_label(Size.MEDIUM), "suffix": "%"},
+                template="govuk/suffix_input.html",
+            ),
             *self.text_fields,
             Field.text("evidence_url", label_size=Size.MEDIUM),
             Field("revised_target_date", context={"legend_size": Size.MEDIUM}),
-            Field.textarea("revision_reason", label_size=Size.SMALL, rows=2),
-            Button("submit", self.submit_label),
+            Field.textarea(
+                "revision_reason", label_size=Size.SMALL, rows=2, max_characters=1000
+            ),
+            self.submit,
         )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("revised_target_date") and not cleaned.get("revision_reason", "").strip():
-            self.add_error("revision_reason", "Give a reason for the new target date")
+        revised = cleaned.get("revised_target_date")
+        if revised and revised < timezone.localdate():
+            self.fields["revised_target_date"].mark(PAST_TARGET)
+            self.add_error("revised_target_date", PAST_TARGET)
+        unusual = self.unusual_answers(cleaned)
+        if unusual and not cleaned.get("confirm"):
+            # Ask, rather than refuse: show the question only when there is something to confirm.
+            self.helper.layout.insert(len(self.helper.layout) - 1, Field.checkbox("confirm"))
+            self.add_error("confirm", " ".join(unusual) + " Check and confirm, or change it.")
         return cleaned
+
+    def unusual_answers(self, cleaned) -> list[str]:
+        """Answers that may be right but are worth a second look."""
+        unusual = []
+        percent = cleaned.get("percent_complete")
+        before = self.subject.percent_complete if self.subject is not None else None
+        if before is not None and percent is not None and percent < before:
+            unusual.append(f"Percent complete goes down from {before}% to {percent}%.")
+        revised = cleaned.get("revised_target_date")
+        if revised and revised > timezone.localdate() + FAR_AHEAD:
+            unusual.append(f"The new target date, {revised:%-d %B %Y}, is over 5 years away.")
+        return unusual
 
 
 class ProgressUpdateForm(ProgressRecordForm):
@@ -187,6 +231,8 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label="Reason for the decision",
+        # A hint is also needed by crispy-forms-gds 2.0's character count.
+        help_text="Why it was decided, and by whom if not you, for the record.",
         widget=forms.Textarea,
         max_length=2000,
         error_messages={
@@ -197,10 +243,11 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        no_silent_cuts(self)
         self.helper = gds_helper(
             "version",
             Field.radios("decision", legend_size=Size.MEDIUM),
-            Field.textarea("reason", label_size=Size.MEDIUM, rows=4),
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=4, max_characters=2000),
             Button("submit", "Record the decision"),
         )
 
@@ -210,6 +257,7 @@ class AddCouncilActionForm(forms.Form):
 
     text = forms.CharField(
         label="What the council will do",
+        help_text="In the words the council uses for it.",
         widget=forms.Textarea,
         max_length=2000,
         error_messages={
@@ -231,14 +279,23 @@ class AddCouncilActionForm(forms.Form):
         what="the target date", label="Target date (optional)", required=False
     )
 
+    def clean_original_target_date(self):
+        date = self.cleaned_data.get("original_target_date")
+        if date and date < timezone.localdate():
+            message = "The target date must be today or in the future"
+            self.fields["original_target_date"].mark(message)
+            raise forms.ValidationError(message)
+        return date
+
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = units
         self.fields["lead_officer"].queryset = User.objects.filter(
             is_active=True, groups__name=Role.COUNCIL_OFFICER, organisation__in=units
         ).distinct()
+        no_silent_cuts(self)
         self.helper = gds_helper(
-            Field.textarea("text", label_size=Size.MEDIUM, rows=4),
+            Field.textarea("text", label_size=Size.MEDIUM, rows=4, max_characters=2000),
             Field.select("responsible_unit", label_size=Size.MEDIUM),
             Field.select("lead_officer", label_size=Size.MEDIUM),
             Field("original_target_date", context={"legend_size": Size.MEDIUM}),

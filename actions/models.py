@@ -12,7 +12,7 @@ from accounts.models import Partner
 from strategy.models import Cited, CorporatePriority
 from themes.models import Theme
 
-from .status import CLOSED, WORRYING, Status, severity_rank
+from .status import CLOSED, WORRYING, Status, percent_problem, severity_rank
 
 PERCENT_AT_MOST_100 = MaxValueValidator(100, "Percent complete must be between 0 and 100.")
 
@@ -74,6 +74,11 @@ class TrackedAction(Cited):
                 violation_error_message="Choose a status from the list.",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        if problem := percent_problem(self.status, self.percent_complete):
+            raise ValidationError({"percent_complete": problem})
 
     @property
     def status_choice(self):
@@ -562,8 +567,13 @@ class ProgressRecord(models.Model):
         ]
 
     def clean(self):
+        errors = {}
         if self.revised_target_date and not self.revision_reason.strip():
-            raise ValidationError({"revision_reason": "Give a reason for the new target date."})
+            errors["revision_reason"] = "Give a reason for the new target date"
+        if problem := percent_problem(self.status, self.percent_complete):
+            errors["percent_complete"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def status_choice(self):

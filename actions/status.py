@@ -70,3 +70,14 @@ def severity_rank(field: str = "status") -> models.Case:
         *(models.When(**{field: status}, then=i) for i, status in enumerate(SEVERITY)),
         output_field=models.IntegerField(),
     )
+
+
+def percent_problem(status: str, percent: int | None) -> str:
+    """Why a status and a percent complete cannot both be right, or "" when they can."""
+    if percent is None:
+        return ""
+    if status == Status.COMPLETED and percent != 100:
+        return "An action that is completed is 100% complete: change the status or the percent"
+    if status == Status.NOT_STARTED and percent != 0:
+        return "An action that has not started is 0% complete: change the status or the percent"
+    return ""

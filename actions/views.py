@@ -76,16 +76,17 @@ def progress_form_page(request: HttpRequest, *, subject, form_class, page: dict,
             "status": subject.status,
             "percent_complete": subject.percent_complete,
         }
-        return render(request, PROGRESS_FORM, {**context, "form": form_class(initial=initial)})
-    form = form_class(request.POST)
+        form = form_class(initial=initial, subject=subject)
+        return render(request, PROGRESS_FORM, {**context, "form": form})
+    form = form_class(request.POST, subject=subject)
     if not form.is_valid():
         return render(request, PROGRESS_FORM, {**context, "form": form})
     try:
-        save(form.cleaned_data)
+        save({name: value for name, value in form.cleaned_data.items() if name != "confirm"})
     except services.StaleEdit as stale:
         context.update(
             subject=stale.subject,
-            form=resubmitted(request, stale, form_class),
+            form=resubmitted(request, stale, form_class, subject=stale.subject),
             newer=stale.latest,
             newer_text=newer_text(stale.latest) if stale.latest else "",
         )

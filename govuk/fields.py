@@ -12,6 +12,10 @@ from django.core.exceptions import ValidationError
 DATE_PARTS = ("day", "month", "year")
 ERROR_CLASS = "govuk-input--error"
 
+# Dates outside these are typing mistakes (0001-01-01, 9999-12-31), never a plan's dates.
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
 
 class GovukDateField(forms.MultiValueField):
     """A GOV.UK date input (day, month, year) whose errors name the date in plain English.
@@ -24,8 +28,16 @@ class GovukDateField(forms.MultiValueField):
 
     widget = DateInputWidget
 
-    def __init__(self, *, what: str, **kwargs):
+    def __init__(
+        self,
+        *,
+        what: str,
+        earliest: datetime.date = EARLIEST,
+        latest: datetime.date = LATEST,
+        **kwargs,
+    ):
         self.what = what
+        self.earliest, self.latest = earliest, latest
         fields = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
@@ -49,11 +61,19 @@ class GovukDateField(forms.MultiValueField):
             )
         day, month, year = (int(part) for part in parts)
         try:
-            return datetime.date(year, month, day)
-        except ValueError:
+            date = datetime.date(year, month, day)
+        except (ValueError, OverflowError):  # 31 2 2026; a day of 99999999999999999999
             raise self.error(
                 f"{self._subject} must be a real date", [0, 1, 2], code="invalid"
             ) from None
+        if not self.earliest <= date <= self.latest:
+            raise self.error(
+                f"{self._subject} must be between {self.earliest:%-d %B %Y} and "
+                f"{self.latest:%-d %B %Y}",
+                [2],
+                code="out_of_range",
+            )
+        return date
 
     def compress(self, data_list):  # clean() above builds the date itself
         raise NotImplementedError

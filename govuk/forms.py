@@ -13,6 +13,16 @@ def gds_helper(*layout) -> FormHelper:
     return helper
 
 
+def no_silent_cuts(form) -> None:
+    """Take away the browser's `maxlength`, which cuts what people type without a word.
+
+    The form still refuses text that is too long, with a message by the field (and the
+    GOV.UK character count, where there is one, counts down as they type).
+    """
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
 class GdsFormMixin:
     """A form laid out with gds_helper: its fields in order, then a submit button.
 
@@ -26,4 +36,5 @@ class GdsFormMixin:
         for field in self.fields.values():
             # GOV.UK advises against moving focus on page load.
             field.widget.attrs.pop("autofocus", None)
+        no_silent_cuts(self)
         self.helper = gds_helper(*self.fields, Button("submit", self.submit_label))
