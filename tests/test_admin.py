@@ -96,3 +96,17 @@ def test_administrator_role_opens_the_admin_without_django_staff_flags(client):
     assert response.status_code == 200
     assert "Select strategy action to change" in response.content.decode()
     assert f">{action.reference}<" in response.content.decode()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1e9", "1.0", "9" * 30, "-1"])
+@pytest.mark.parametrize("page", ["history", "change", "delete"])
+def test_admin_pages_of_a_record_that_cannot_exist_are_not_found(client, object_id, page):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    for model in ("actions/strategyaction", "monitoring/monitoringround", "accounts/partner"):
+        response = client.get(f"/admin/{model}/{object_id}/{page}/")
+        # Django's own views send an unknown id back to the index; never a 500.
+        assert response.status_code in (302, 404), (model, response.status_code)
+    # simple-history's history page (a 500 before) says so plainly.
+    if page == "history":
+        response = client.get(f"/admin/actions/strategyaction/{object_id}/history/")
+        assert response.status_code == 404
