@@ -105,9 +105,7 @@ class ProgressRecordForm(forms.ModelForm):
             *self.text_fields,
             Field.text("evidence_url", label_size=Size.MEDIUM),
             Field("revised_target_date", context={"legend_size": Size.MEDIUM}),
-            Field.textarea(
-                "revision_reason", label_size=Size.SMALL, rows=2, max_characters=1000
-            ),
+            Field.textarea("revision_reason", label_size=Size.SMALL, rows=2, max_characters=1000),
             self.submit,
         )
 

@@ -140,7 +140,9 @@ def test_council_input_is_held_to_the_same_rules(client, world):
     url = reverse("council_action_input", args=[world.council_action.pk])
 
     response, page = post(
-        officer, url, input_form(world.council_action, status=Status.COMPLETED, percent_complete="5")
+        officer,
+        url,
+        input_form(world.council_action, status=Status.COMPLETED, percent_complete="5"),
     )
 
     assert response.status_code == 200
