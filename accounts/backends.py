@@ -5,11 +5,14 @@ from django.contrib.auth.backends import ModelBackend
 from .models import User
 from .permissions import is_administrator
 
+# No username (150) or email address (254) is longer: anything longer is nobody's.
+LONGEST_LOGIN = 254
+
 
 def find_user(login: str) -> User | None:
     """The account a sign-in name refers to: a username first, else an email address."""
     login = (login or "").strip()
-    if not login:
+    if not login or len(login) > LONGEST_LOGIN:
         return None
     return (
         User.objects.filter(username=login).first()

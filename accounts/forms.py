@@ -1,14 +1,19 @@
 """Forms for people and their accounts, in the GOV.UK style."""
 
+import logging
+
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from govuk.forms import GdsFormMixin
 
+from .addresses import client_address
 from .models import Partner, User
 from .roles import Role
-from .services import validate_role_organisation
+from .services import allow_password_reset, validate_role_organisation
+
+logger = logging.getLogger("accounts.security")
 
 
 class LoginForm(GdsFormMixin, auth_forms.AuthenticationForm):
@@ -48,6 +53,14 @@ class PasswordResetForm(GdsFormMixin, auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
         )
+
+    def save(self, *args, request=None, **kwargs):
+        """Send the link unless this email or client address has had its share this hour."""
+        email = self.cleaned_data["email"]
+        if not allow_password_reset(email=email, address=client_address(request)):
+            logger.warning("Password reset refused (too many): address=%s", client_address(request))
+            return
+        super().save(*args, request=request, **kwargs)
 
     def get_users(self, email):
         # Invited people who have not yet set a password may ask for a new link too.

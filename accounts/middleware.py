@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import patch_cache_control
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -29,3 +30,17 @@ class SessionLifetimeMiddleware:
                 messages.info(request, "You have been signed out for your security. Sign in again.")
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages and exports for a signed-in person are theirs alone: no shared cache (a proxy's
+    or the browser's back button on a shared computer) may keep a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -138,3 +138,20 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.username
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password reset link, kept for an hour to limit how many are sent.
+
+    Rows older than the window are deleted as new requests arrive.
+    """
+
+    email = models.EmailField(max_length=254, db_index=True, help_text="As typed, in lower case.")
+    address = models.CharField(max_length=45, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Password reset asked for {self.email} at {self.requested_at:%-d %B %Y %H:%M}"

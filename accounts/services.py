@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.conf import settings
@@ -12,10 +13,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import Partner, User
+from .models import Partner, PasswordResetRequest, User
 from .roles import Role
 
 
@@ -86,3 +88,27 @@ def invite_user(*, user: User, role: str, base_url: str) -> User:
     # Send once the account is committed; a failed send leaves it for a password reset.
     transaction.on_commit(lambda: send_invitation(user=user, base_url=base_url))
     return user
+
+
+# Password reset links: at most this many an hour for one email address, and from one
+# client address (someone trying many accounts).
+RESETS_PER_EMAIL = 3
+RESETS_PER_ADDRESS = 10
+RESET_WINDOW = datetime.timedelta(hours=1)
+
+
+@transaction.atomic
+def allow_password_reset(*, email: str, address: str) -> bool:
+    """Record a request for a reset link; False when the email or the address has had its
+    share this hour. The person is told the same either way, so nothing is revealed."""
+    now = timezone.now()
+    PasswordResetRequest.objects.filter(requested_at__lt=now - RESET_WINDOW).delete()
+    email = email.strip().lower()
+    recent = PasswordResetRequest.objects.select_for_update()
+    if (
+        recent.filter(email=email).count() >= RESETS_PER_EMAIL
+        or recent.filter(address=address).count() >= RESETS_PER_ADDRESS
+    ):
+        return False
+    PasswordResetRequest.objects.create(email=email, address=address[:45])
+    return True

@@ -5,11 +5,9 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .addresses import client_address as _address
+
 logger = logging.getLogger("accounts.security")
-
-
-def _address(request):
-    return request.META.get("REMOTE_ADDR", "unknown") if request is not None else "unknown"
 
 
 @receiver(user_logged_in)

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Partner
-from govuk.forms import gds_helper
+from govuk.forms import gds_helper, no_silent_cuts
 from strategy.models import Strategy
 from themes.models import Theme
 
@@ -15,12 +15,17 @@ from .models import Decision, ProgressUpdate
 from .selectors import open_round
 from .status import Status
 
+SEARCH_MAX = 200
 APPLY = Button("apply", "Apply filters", css_class="govuk-button--secondary")
 
 
 class PlanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", help_text="Words in an action or its updates."
+        label="Search",
+        method="search",
+        help_text="Words in an action or its updates.",
+        max_length=SEARCH_MAX,
+        error_messages={"max_length": f"Search words must be {SEARCH_MAX} characters or fewer"},
     )
     strategy = django_filters.ModelChoiceFilter(
         field_name="theme__strategy",
@@ -56,6 +61,7 @@ class PlanFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["theme"].label_from_instance = lambda t: f"{t.strategy}: {t}"
+        no_silent_cuts(self.form)
         self.form.helper = gds_helper(
             Field.text("q", label_size=Size.SMALL),
             Field.select("strategy", label_size=Size.SMALL),

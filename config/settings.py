@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,11 +74,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.QueryLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.PrivatePagesMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Records who made each change, including changes made in the admin.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it turns a throttled sign-in into its lockout page.
@@ -150,6 +154,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.backends.throttle_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+# The proxies in front of the app (addresses or networks, e.g. 10.0.0.2,10.1.0.0/24): behind
+# them the client's address is read from X-Forwarded-For, and only from them.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # We log sign-ins ourselves, without passwords (accounts.signals).
 
@@ -215,6 +223,23 @@ if not DEBUG:
     if env.bool("USE_X_FORWARDED_PROTO", default=False):
         # Only behind a proxy that sets this header and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline script or
+# style anywhere, no framing, no plug-ins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {

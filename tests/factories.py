@@ -11,7 +11,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Partner, User
+from accounts.models import Partner, PasswordResetRequest, User
 from accounts.services import set_role
 from actions import services as action_services
 from actions.models import (
@@ -323,3 +323,11 @@ class PlanGenerationFactory(DjangoModelFactory):
         django_get_or_create = ("id",)
 
     id = PlanGeneration.ROW
+
+
+class PasswordResetRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = PasswordResetRequest
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    address = "198.51.100.7"

@@ -174,3 +174,24 @@ def test_a_round_cannot_be_due_before_it_starts(client, world):
 
     assert response.status_code == 200
     assert "The due date must be on or after the start of the period" in page
+
+
+def test_a_search_too_long_is_explained_by_the_field(user_client):
+    response = user_client.get(reverse("plan"), {"q": "volunteering " * 30})
+
+    assert response.status_code == 200
+    assert "Search words must be 200 characters or fewer" in response.content.decode()
+
+
+def test_an_address_no_person_would_type_is_refused_plainly(user_client):
+    for value in ("x" * 5000, "a\x00b"):
+        response = user_client.get(reverse("plan"), {"status": value})
+        assert response.status_code == 400
+        assert "There is a problem with the web address" in response.content.decode()
+
+
+def test_a_sign_in_name_longer_than_any_is_just_wrong(client):
+    response = client.post(reverse("login"), {"username": "x" * 1_000_000, "password": "x"})
+
+    assert response.status_code == 200
+    assert "Enter a correct email address or username and password" in response.content.decode()

@@ -1,0 +1,22 @@
+"""Refuse web addresses no person types, before any view or database sees them."""
+
+from django.core.exceptions import SuspiciousOperation
+from django.views.defaults import bad_request
+
+# Longer than any search, date or number the product asks for; short enough that no
+# database's pattern or number limits are reached (SQLite refuses LIKE patterns over 50 kB).
+LONGEST_QUERY_VALUE = 2000
+
+
+class QueryLimitsMiddleware:
+    """400 with a plain page when a query-string value is too long or holds a NUL byte."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for values in request.GET.lists():
+            for value in values[1]:
+                if len(value) > LONGEST_QUERY_VALUE or "\x00" in value:
+                    return bad_request(request, SuspiciousOperation("Query value refused"))
+        return self.get_response(request)
