@@ -105,6 +105,7 @@ def action_page() -> QuerySet[StrategyAction]:
             queryset=ActionPartner.objects.select_related("partner", "source"),
         ),
         "corporate_priorities",
+        "theme__strategy__corporate_priorities",
         "existing_activities__source",
         Prefetch(
             "council_actions",

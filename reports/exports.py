@@ -18,10 +18,12 @@ injection).
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable
 
-from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -33,7 +35,7 @@ from openpyxl.styles import Font
 from accounts.permissions import plan_reader_required
 from actions import selectors, voices
 from actions.filters import PlanFilter
-from actions.models import ActionPartner, CouncilAction, StrategyAction
+from actions.models import ActionPartner, CouncilAction, StrategyAction, SubPoint
 from actions.status import SEVERITY, Status
 
 CHUNK_SIZE = 2000
@@ -44,6 +46,7 @@ STRATEGY_ACTION_HEADERS = [
     "Theme",
     "Reference",
     "Strategy action",
+    "Sub-points",
     "Status",
     "Percent complete",
     "Lead partners",
@@ -136,7 +139,18 @@ def export_actions(actions: QuerySet[StrategyAction]) -> QuerySet[StrategyAction
             "partner__name",
             "strategy_action",
         ),
-        council_references=_joined(council, "reference", "strategy_action"),
+        council_references=_joined(
+            council,
+            Concat("reference", Value(": "), "text", output_field=CharField()),
+            "strategy_action",
+            separator=LINE,
+        ),
+        sub_point_texts=_joined(
+            SubPoint.objects.order_by(),
+            Concat(Cast("position", CharField()), Value(". "), "text", output_field=CharField()),
+            "strategy_action",
+            separator=LINE,
+        ),
         council_worst=Subquery(
             council.filter(strategy_action=OuterRef("pk")).council_views().values("worst")
         ),
@@ -164,6 +178,7 @@ def strategy_action_values(action: StrategyAction) -> list:
         str(action.theme),
         action.reference,
         action.text,
+        _lines(action.sub_point_texts),
         forum.status.label,
         action.percent_complete,
         _sorted(action.lead_names),
@@ -179,7 +194,7 @@ def strategy_action_values(action: StrategyAction) -> list:
         forum.status.label,
         council.status.label if council else "",
         _yes_no(voices.views_differ(forum, council)),
-        _sorted(action.council_references),
+        _lines(action.council_references),
     ]
 
 
@@ -213,28 +228,54 @@ def _sorted(joined: str | None) -> str:
     return "; ".join(sorted(joined.split("; "))) if joined else ""
 
 
+# Names are joined with "; "; sentences (which may hold "; " themselves) one to a line.
+LINE = "\n"
+
+
 class JoinedText(Aggregate):
-    """Text values joined with "; ": STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite.
+    """Text values joined with a separator: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite.
 
     Django 5.2 has StringAgg for PostgreSQL only (a portable one arrives in 6.0).
     """
 
     function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, '; ')"
+    template = "%(function)s(%(expressions)s, %(separator)s)"
     output_field = CharField()
 
+    def __init__(self, expression, separator: str = "; ", **extra):
+        super().__init__(expression, **extra)
+        self.separator = separator
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # The separator is ours, never typed: "; " or a newline, quoted as an SQL literal.
+        quoted = "'" + self.separator.replace("'", "''") + "'"
+        return super().as_sql(compiler, connection, separator=quoted, **extra_context)
+
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
-def _joined(queryset, field: str, outer: str):
+def _joined(queryset, field, outer: str, separator: str = "; "):
     """A per-row subquery joining `field` over the rows of `queryset` for the outer action."""
     return Subquery(
         queryset.filter(**{outer: OuterRef("pk")})
         .values(outer)
-        .annotate(joined=JoinedText(field))
+        .annotate(joined=JoinedText(field, separator=separator))
         .values("joined")
     )
+
+
+def _lines(joined: str | None) -> str:
+    """Joined sentences one to a line, in their order ("2. …" before "10. …"; T2.1a before
+    T2.1b): SQLite's GROUP_CONCAT cannot order them itself."""
+    if not joined:
+        return ""
+
+    def natural(line: str) -> list[tuple]:
+        head = re.split(r"[:.] ", line, maxsplit=1)[0]  # "10" of "10. …"; "T2.1a" of "T2.1a: …"
+        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", head)]
+
+    return LINE.join(sorted(joined.split(LINE), key=natural))
 
 
 def _filename(extension: str) -> str:

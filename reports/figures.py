@@ -159,9 +159,10 @@ def progress_by_priority() -> list[Progress]:
         links, "priority_id", "strategy_action__council_actions__percent_complete"
     )
     rows = []
-    for priority in CorporatePriority.objects.order_by("number"):
+    # Only the priorities some action is linked to: the report links none to single actions.
+    for priority in CorporatePriority.objects.filter(pk__in=strategy).order_by("number"):
         row = Progress(priority.title)
-        row.strategy_count, row.strategy_sum = strategy.get(priority.pk, (0, 0))
+        row.strategy_count, row.strategy_sum = strategy[priority.pk]
         row.council_count, row.council_sum = council.get(priority.pk, (0, 0))
         rows.append(row)
     return rows
@@ -433,6 +434,7 @@ def changes_since(*, since: datetime.datetime, snapshot: CabinetReport | None = 
 def report_actions() -> list[Theme]:
     """Each current theme with its actions, their lead partners, narrative and council input."""
     actions = StrategyAction.objects.select_related("last_update__author").prefetch_related(
+        "sub_points",
         Prefetch(
             "responsible_partners",
             queryset=ActionPartner.objects.select_related("partner"),

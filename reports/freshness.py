@@ -10,7 +10,7 @@ signals: it must follow every write, wherever it happens.)
 """
 
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import PlanGeneration
 
@@ -28,6 +28,12 @@ def bump(**kwargs) -> None:
     moved = PlanGeneration.objects.filter(pk=PlanGeneration.ROW).update(value=F("value") + 1)
     if not moved:  # the row is made by a migration; a flushed test database has none
         PlanGeneration.objects.get_or_create(pk=PlanGeneration.ROW, defaults={"value": 1})
+
+
+def bump_after_m2m(action: str, **kwargs) -> None:
+    """Links added with .add() or .set() send m2m_changed, not post_save."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump()
 
 
 def connect() -> None:
@@ -65,3 +71,11 @@ def connect() -> None:
     ):
         post_save.connect(bump, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"freshness-del-{model.__name__}")
+    for through in (
+        StrategyAction.corporate_priorities.through,
+        StrategyAction.partners.through,
+        Strategy.corporate_priorities.through,
+    ):
+        m2m_changed.connect(
+            bump_after_m2m, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}"
+        )

@@ -86,7 +86,7 @@ def test_report_actions_start_as_endorsed_by_cabinet(report, client):
     assert council_action.decided_on == datetime.date(2013, 3, 14)
     page = client.get(council_action.get_absolute_url()).content.decode()
     assert "Endorsed by Cabinet on 14 March 2013" in page
-    assert "Recommendation 2, paragraph 1 of the report" in page
+    assert "Section 1, recommendation (2) of the report" in page
     assert "Harrow Council undertakes a range of engagement work" in page  # activity built on
     assert "Community Health and Wellbeing" in page
 

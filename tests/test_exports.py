@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from actions.models import ActionPartner, StrategyAction
+from actions.models import ActionPartner, StrategyAction, SubPoint
 from actions.status import Status
 from reports import exports
 from tests.factories import (
@@ -27,11 +27,18 @@ from tests.helpers import content, csv_rows, post_update, queries_for, record_in
 
 pytestmark = pytest.mark.django_db
 
+
+def references(cell: str) -> list[str]:
+    """The references of a "Proposed council actions" cell: one "T2.1a: words" a line."""
+    return [line.split(":", 1)[0] for line in cell.split("\n")]
+
+
 CSV_HEADER = [
     "Strategy",
     "Theme",
     "Reference",
     "Strategy action",
+    "Sub-points",
     "Status",
     "Percent complete",
     "Lead partners",
@@ -134,8 +141,15 @@ def test_csv_has_one_row_per_strategy_action_of_the_report(report, user_client):
     assert t1_1["The Forum's view"] == "Not started"
     assert t1_1["The council's view"] == "Not started"
     assert t1_1["Views differ"] == "No"
-    assert t1_1["Proposed council actions"] == "T1.1a"
-    assert t2_1["Proposed council actions"] == "T2.1a; T2.1b; T2.1c"
+    assert t1_1["Proposed council actions"].startswith("T1.1a: ")
+    assert references(t2_1["Proposed council actions"]) == ["T2.1a", "T2.1b", "T2.1c"]
+    # The words of the proposed council actions and T2.1's sub-points, as the report has them.
+    assert all(len(line) > len("T2.1a: ") for line in t2_1["Proposed council actions"].split("\n"))
+    assert t2_1["Sub-points"].startswith("1. ")
+    assert (
+        len(t2_1["Sub-points"].split("\n"))
+        == SubPoint.objects.filter(strategy_action__reference="T2.1").count()
+    )
 
 
 def test_csv_applies_the_plan_filters(report, user_client):
@@ -302,7 +316,8 @@ def test_workbook_has_both_sheets_of_the_report(report, user_client):
     assert actions[0]["Strategy action"] == T1_1_TEXT
     assert actions[0]["Lead partners"] == "Third Sector Forum"
     assert actions[0]["Percent complete"] == 0
-    assert actions[1]["Proposed council actions"] == "T2.1a; T2.1b; T2.1c"
+    assert references(actions[1]["Proposed council actions"]) == ["T2.1a", "T2.1b", "T2.1c"]
+    assert actions[1]["Sub-points"].startswith("1. ")
 
     council = sheet_rows(council_sheet)
     assert [c["Reference"] for c in council] == [
