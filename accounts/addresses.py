@@ -30,18 +30,25 @@ def _trusted(address: str) -> bool:
     return any(parsed in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind a trusted proxy the address it forwards."""
-    if request is None:
-        return "unknown"
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    if not _trusted(remote):
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy the address it forwards.
+
+    None when the request has no address (django-axes stores it in an IP address column).
+    """
+    remote = _valid(request.META.get("REMOTE_ADDR")) if request is not None else None
+    if remote is None or not _trusted(remote):
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for address in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         if not _trusted(address):
-            try:
-                return str(ip_address(address))
-            except ValueError:
-                return remote  # a garbled header: count it against the proxy, not a guess
+            # A garbled header counts against the proxy, not a guess.
+            return _valid(address) or remote
     return remote
+
+
+def _valid(address: str | None) -> str | None:
+    """The address written the standard way, or None if it is not an IP address."""
+    try:
+        return str(ip_address((address or "").strip()))
+    except ValueError:
+        return None

@@ -28,7 +28,8 @@ def throttle_key(request, credentials) -> str:
     """
     login = ((credentials or {}).get("username") or "").strip()
     user = find_user(login)
-    return user.username if user else login.lower()
+    # django-axes stores the name in a 255-character column.
+    return user.username if user else login.lower()[:255]
 
 
 class TrackerBackend(ModelBackend):

@@ -56,9 +56,9 @@ class PasswordResetForm(GdsFormMixin, auth_forms.PasswordResetForm):
 
     def save(self, *args, request=None, **kwargs):
         """Send the link unless this email or client address has had its share this hour."""
-        email = self.cleaned_data["email"]
-        if not allow_password_reset(email=email, address=client_address(request)):
-            logger.warning("Password reset refused (too many): address=%s", client_address(request))
+        email, address = self.cleaned_data["email"], client_address(request) or "unknown"
+        if not allow_password_reset(email=email, address=address):
+            logger.warning("Password reset refused (too many): address=%s", address)
             return
         super().save(*args, request=request, **kwargs)
 

@@ -5,7 +5,12 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .addresses import client_address as _address
+from .addresses import client_address
+
+
+def _address(request) -> str:
+    return client_address(request) or "unknown"
+
 
 logger = logging.getLogger("accounts.security")
 

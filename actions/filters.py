@@ -1,6 +1,7 @@
 """The plan page's filters, kept in the query string so a view can be bookmarked."""
 
 import django_filters
+from crispy_forms.layout import HTML
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -62,14 +63,27 @@ class PlanFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.form.fields["theme"].label_from_instance = lambda t: f"{t.strategy}: {t}"
         no_silent_cuts(self.form)
+        # The search box first; the other filters folded away (a GOV.UK details component,
+        # which works without JavaScript) unless one is in use, so on a phone the actions
+        # come first.
+        in_use = any(self.data.get(name) for name in self.filters if name != "q")
+        if self.is_bound and not self.form.is_valid():
+            in_use = True
         self.form.helper = gds_helper(
             Field.text("q", label_size=Size.SMALL),
+            HTML(
+                f'<details class="govuk-details"{" open" if in_use else ""}>'
+                '<summary class="govuk-details__summary">'
+                '<span class="govuk-details__summary-text">More filters</span></summary>'
+                '<div class="govuk-details__text">'
+            ),
             Field.select("strategy", label_size=Size.SMALL),
             Field.select("theme", label_size=Size.SMALL),
             Field.checkboxes("status", legend_size=Size.SMALL, small=True),
             Field.select("partner", label_size=Size.SMALL),
             Field.checkbox("overdue", small=True),
             Field.checkbox("no_update", small=True),
+            HTML("</div></details>"),
             APPLY,
         )
 

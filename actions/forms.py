@@ -223,6 +223,11 @@ class DecisionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
+        label="What has the council decided?",
+        help_text=(
+            "Endorsed is recorded when Cabinet endorses a proposal, as it did the report's six. "
+            "Record here what the council has decided since."
+        ),
         choices=[c for c in Decision.choices if c[0] != Decision.ENDORSED],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the decision"},
@@ -266,11 +271,13 @@ class AddCouncilActionForm(forms.Form):
     responsible_unit = forms.ModelChoiceField(
         label="Responsible council unit",
         queryset=Partner.objects.none(),
+        empty_label="Choose a council unit",
         error_messages={"required": "Choose the council unit responsible"},
     )
     lead_officer = forms.ModelChoiceField(
         label="Lead officer (optional)",
         queryset=User.objects.none(),
+        empty_label="No lead officer yet",
         required=False,
     )
     original_target_date = GovukDateField(

@@ -1,8 +1,10 @@
 """Reads of the action plan that need care: a fixed number of queries at any size."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.formats import date_format
 
 from strategy.models import Strategy
 
@@ -146,10 +148,13 @@ class ActionChange:
 
 
 def _display(field_name: str, value) -> str:
+    """A value as every other page shows it: "not set", "On track", "31 March 2027"."""
     if value in (None, ""):
-        return "blank"
+        return "not set"
     if field_name == "status":
         return Status(value).label
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
     return str(value)
 
 

@@ -8,12 +8,15 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import permissions
 from accounts.roles import Role
+from actions.models import ProgressUpdate
 from actions.selectors import strategy_actions_for_partner
+from monitoring.selectors import current_round
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not permissions.has_own_list(user):
         return redirect("plan")
     if permissions.has_role(user, Role.FORUM_MEMBER):
-        actions = strategy_actions_for_partner(user.organisation_id)
-        return render(request, "accounts/home_forum.html", {"actions": actions})
+        return render(request, "accounts/home_forum.html", forum_landing(user))
     # Officers land on their own unit's proposed council actions (and the units within it).
     return redirect(f"{reverse('council_actions')}?unit={user.organisation_id}")
 
@@ -47,6 +49,36 @@ def _cache_answers() -> bool:
         logger.exception("Health check: the cache failed")
         return False
     return answered
+
+
+def forum_landing(user) -> dict:
+    """A Forum member's actions, with what the open round still needs from them."""
+    actions = list(strategy_actions_for_partner(user.organisation_id))
+    round_ = current_round()
+    updated = (
+        set(
+            ProgressUpdate.objects.filter(round=round_, strategy_action__in=actions).values_list(
+                "strategy_action_id", flat=True
+            )
+        )
+        if round_ and actions
+        else set()
+    )
+    for action in actions:
+        action.updated_this_round = action.pk in updated
+        action.due_this_round = (
+            round_ is not None
+            and not action.updated_this_round
+            and (not action.status_choice.is_closed)
+        )
+    days_left = (round_.due_date - timezone.localdate()).days if round_ else None
+    return {
+        "actions": actions,
+        "round": round_,
+        "still_to_update": sum(action.due_this_round for action in actions),
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else None,
+    }
 
 
 @never_cache
