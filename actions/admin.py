@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,8 +17,21 @@ from .models import (
     StrategyAction,
     SubPoint,
 )
+from .status import percent_problem
 
 PROGRESS_FIELDS = ("status", "percent_complete", "original_target_date", "revised_target_date")
+
+
+class TrackedActionAdminForm(forms.ModelForm):
+    """An administrator setting an action's status by hand is held to the rule progress
+    records follow. (Not in the model's clean: the services move an action only from its
+    records, and an action saved before the rule must still take a decision.)"""
+
+    def clean(self):
+        cleaned = super().clean()
+        if problem := percent_problem(cleaned.get("status"), cleaned.get("percent_complete")):
+            self.add_error("percent_complete", problem)
+        return cleaned
 
 
 class SubPointInline(admin.TabularInline):
@@ -47,6 +61,7 @@ class ExistingActivityInline(admin.StackedInline):
 
 class CouncilActionInline(admin.StackedInline):
     model = CouncilAction
+    form = TrackedActionAdminForm
     fields = ("position", "reference", "text", "responsible_unit", *PROGRESS_FIELDS, "paragraph")
     autocomplete_fields = ("responsible_unit",)
     extra = 0
@@ -72,6 +87,7 @@ class ThemeWithActionsAdmin(ThemeAdmin):
 
 @admin.register(StrategyAction)
 class StrategyActionAdmin(SimpleHistoryAdmin):
+    form = TrackedActionAdminForm
     list_display = ("reference", "text", "theme", "status", "percent_complete", "paragraph")
     list_display_links = ("reference", "text")
     list_filter = ("theme__strategy", "theme", "status", "partners")
@@ -93,6 +109,7 @@ class StrategyActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(CouncilAction)
 class CouncilActionAdmin(SimpleHistoryAdmin):
+    form = TrackedActionAdminForm
     list_display = (
         "reference",
         "text",
@@ -147,21 +164,39 @@ class ProgressRecordAdmin(SimpleHistoryAdmin):
     readonly_fields = ("created_at", "previous_target_date")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_readonly_fields(self, request, obj=None):
+        # A record stays with its action: moving it would leave the old action pointing at it.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, self.subject_field) if obj is not None else fields
+
+    def _lock(self, subjects) -> None:
+        """Lock the actions first, as the services do, so writers never wait on each other
+        in opposite orders (the dashboard's freshness counter is locked after them)."""
+        for subject in subjects:
+            list(type(subject).objects.select_for_update().filter(pk=subject.pk).values("pk"))
+
     def _refresh(self, request, subjects) -> None:
         for subject in {subject.pk: subject for subject in subjects}.values():
             services.refresh_from_records(subject=subject, changed_by=request.user)
 
     def save_model(self, request, obj, form, change):
+        subject = getattr(obj, self.subject_field)
+        self._lock([subject])
         super().save_model(request, obj, form, change)
-        self._refresh(request, [getattr(obj, self.subject_field)])
+        self._refresh(request, [subject])
 
     def delete_model(self, request, obj):
         subject = getattr(obj, self.subject_field)
+        self._lock([subject])
         super().delete_model(request, obj)
         self._refresh(request, [subject])
 
     def delete_queryset(self, request, queryset):
-        subjects = [getattr(record, self.subject_field) for record in queryset]
+        subjects = [
+            getattr(record, self.subject_field)
+            for record in queryset.select_related(self.subject_field)
+        ]
+        self._lock(subjects)
         super().delete_queryset(request, queryset)
         self._refresh(request, subjects)
 

@@ -116,10 +116,12 @@ class ProgressRecordForm(forms.ModelForm):
             self.fields["revised_target_date"].mark(PAST_TARGET)
             self.add_error("revised_target_date", PAST_TARGET)
         unusual = self.unusual_answers(cleaned)
-        if unusual and not cleaned.get("confirm"):
-            # Ask, rather than refuse: show the question only when there is something to confirm.
+        if unusual:
+            # Ask, rather than refuse: the question shows only when there is something to
+            # confirm, and stays (ticked, if it was) while other answers are put right.
             self.helper.layout.insert(len(self.helper.layout) - 1, Field.checkbox("confirm"))
-            self.add_error("confirm", " ".join(unusual) + " Check and confirm, or change it.")
+            if not cleaned.get("confirm"):
+                self.add_error("confirm", " ".join(unusual) + " Check and confirm, or change it.")
         return cleaned
 
     def unusual_answers(self, cleaned) -> list[str]:

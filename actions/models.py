@@ -75,11 +75,6 @@ class TrackedAction(Cited):
             ),
         ]
 
-    def clean(self):
-        super().clean()
-        if problem := percent_problem(self.status, self.percent_complete):
-            raise ValidationError({"percent_complete": problem})
-
     @property
     def status_choice(self):
         """The status as a :class:`Status`, which knows its RAG colour."""

@@ -74,7 +74,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "config.middleware.QueryLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,8 +83,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records who made each change, including changes made in the admin.
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Axes last: it turns a throttled sign-in into its lockout page.
+    # Axes last but one: it turns a throttled sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
+    # Last, so its 400 page passes back through every header above (CSP, frames, caching).
+    "config.middleware.QueryLimitsMiddleware",
 ]
 
 TEMPLATES = [

@@ -16,7 +16,7 @@ from accounts import permissions
 from accounts.roles import Role
 from actions.models import ProgressUpdate
 from actions.selectors import strategy_actions_for_partner
-from monitoring.selectors import current_round
+from monitoring.selectors import actions_due_an_update, current_round
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +64,19 @@ def forum_landing(user) -> dict:
         if round_ and actions
         else set()
     )
+    # Due: the same rule as the round page and the reminders (open, in a current plan).
+    due = (
+        set(
+            actions_due_an_update()
+            .filter(pk__in=[action.pk for action in actions])
+            .values_list("pk", flat=True)
+        )
+        if round_
+        else set()
+    )
     for action in actions:
         action.updated_this_round = action.pk in updated
-        action.due_this_round = (
-            round_ is not None
-            and not action.updated_this_round
-            and (not action.status_choice.is_closed)
-        )
+        action.due_this_round = action.pk in due and not action.updated_this_round
     days_left = (round_.due_date - timezone.localdate()).days if round_ else None
     return {
         "actions": actions,

@@ -143,13 +143,13 @@ def export_actions(actions: QuerySet[StrategyAction]) -> QuerySet[StrategyAction
             council,
             Concat("reference", Value(": "), "text", output_field=CharField()),
             "strategy_action",
-            separator=LINE,
+            separator=UNIT,
         ),
         sub_point_texts=_joined(
             SubPoint.objects.order_by(),
             Concat(Cast("position", CharField()), Value(". "), "text", output_field=CharField()),
             "strategy_action",
-            separator=LINE,
+            separator=UNIT,
         ),
         council_worst=Subquery(
             council.filter(strategy_action=OuterRef("pk")).council_views().values("worst")
@@ -228,7 +228,10 @@ def _sorted(joined: str | None) -> str:
     return "; ".join(sorted(joined.split("; "))) if joined else ""
 
 
-# Names are joined with "; "; sentences (which may hold "; " themselves) one to a line.
+# Names are joined with "; ". Sentences are joined with a character nobody types (the
+# ASCII unit separator), sorted, then written one to a line: a sentence may hold "; " or a
+# line break of its own.
+UNIT = "\x1f"
 LINE = "\n"
 
 
@@ -275,7 +278,7 @@ def _lines(joined: str | None) -> str:
         head = re.split(r"[:.] ", line, maxsplit=1)[0]  # "10" of "10. …"; "T2.1a" of "T2.1a: …"
         return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", head)]
 
-    return LINE.join(sorted(joined.split(LINE), key=natural))
+    return LINE.join(sorted(joined.split(UNIT), key=natural))
 
 
 def _filename(extension: str) -> str:

@@ -347,72 +347,101 @@ def _listed_council(queryset) -> QuerySet:
     ).order_by("strategy_action__theme__number", "strategy_action__position", "position")
 
 
-def _status_changes(actions, *, side: str, since, snapshot) -> list[StatusChange]:
-    """The actions (already listed) whose status is not what it was at `since`: against the
-    report's figures where there is a report, else against their history."""
-    if snapshot is not None:
-        then = {int(pk): row["status"] for pk, row in snapshot.data.get(side, {}).items()}
-        changed = [
-            StatusChange(a, Status(then[a.pk]), Status(a.status))
-            for a in actions.filter(pk__in=then.keys())
-            if then[a.pk] != a.status
-        ]
-        new = [StatusChange(a, None, Status(a.status)) for a in actions.exclude(pk__in=then)]
-        return changed + new
-    history = actions.model.history.model.objects
-    status_then = Subquery(
-        history.filter(id=OuterRef("pk"), history_date__lte=since)
+def _status_at(history, moment) -> Subquery:
+    return Subquery(
+        history.filter(id=OuterRef("pk"), history_date__lte=moment)
         .order_by("-history_date")
         .values("status")[:1]
     )
-    moved = Exists(history.filter(id=OuterRef("pk"), history_date__gt=since))
-    return [
-        StatusChange(a, Status(a.then) if a.then else None, Status(a.status))
-        for a in actions.filter(moved).annotate(then=status_then)
-        if a.then != a.status
-    ]
 
 
-def changes_since(*, since: datetime.datetime, snapshot: CabinetReport | None = None) -> Changes:
-    """What changed after `since` on both sides: the Forum's strategy actions and updates, and
-    the council's proposed council actions, input and decisions."""
-    status_changes = _status_changes(
-        _listed(current_strategy_actions()), side="strategy", since=since, snapshot=snapshot
-    )
+def _statuses(report: CabinetReport, side: str) -> dict[int, str]:
+    return {int(pk): row["status"] for pk, row in report.data.get(side, {}).items()}
+
+
+def _status_changes(
+    actions, *, side: str, since, snapshot, until=None, until_snapshot=None
+) -> list[StatusChange]:
+    """The actions (already listed) whose status at the end of the window differs from its
+    status at the start. Only actions changed in the window are read, so the work follows
+    what changed, not the size of the plan.
+
+    The start is a report's figures where there is a report, else the history; the end is
+    a later report's figures, else the history at `until`, else the action as it is now.
+    """
+    history = actions.model.history.model.objects
+    window = Q(history_date__gt=since) & (Q(history_date__lte=until) if until else Q())
+    candidates = actions.filter(Exists(history.filter(window, id=OuterRef("pk"))))
+    if snapshot is None:
+        candidates = candidates.annotate(then=_status_at(history, since))
+    if until_snapshot is None and until is not None:
+        candidates = candidates.annotate(later=_status_at(history, until))
+    then = _statuses(snapshot, side) if snapshot is not None else {}
+    later = _statuses(until_snapshot, side) if until_snapshot is not None else {}
+    changes = []
+    for action in candidates:
+        before = then.get(action.pk) if snapshot is not None else action.then
+        if until_snapshot is not None:
+            after = later.get(action.pk)
+        else:
+            after = action.later if until is not None else action.status
+        if after and before != after:
+            changes.append(StatusChange(action, Status(before) if before else None, Status(after)))
+    return changes
+
+
+def changes_since(
+    *,
+    since: datetime.datetime,
+    snapshot: CabinetReport | None = None,
+    until: datetime.datetime | None = None,
+    until_snapshot: CabinetReport | None = None,
+) -> Changes:
+    """What changed after `since` (and up to `until`, for a report as generated) on both
+    sides: the Forum's strategy actions and updates, and the council's proposed council
+    actions, input and decisions."""
+    window = {
+        "since": since,
+        "snapshot": snapshot,
+        "until": until,
+        "until_snapshot": until_snapshot,
+    }
+    status_changes = _status_changes(_listed(current_strategy_actions()), side="strategy", **window)
     council_changes = _status_changes(
-        _listed_council(current_council_actions()), side="council", since=since, snapshot=snapshot
+        _listed_council(current_council_actions()), side="council", **window
     )
     completed = [c for c in status_changes + council_changes if c.new == Status.COMPLETED]
 
+    made = Q(created_at__gt=since) & (Q(created_at__lte=until) if until else Q())
     updates = (
-        ProgressUpdate.objects.filter(created_at__gt=since)
+        ProgressUpdate.objects.filter(made)
         .select_related("strategy_action", "author", "organisation")
         .order_by("-created_at", "-pk")
     )
     inputs = (
-        CouncilInput.objects.filter(created_at__gt=since)
+        CouncilInput.objects.filter(made)
         .select_related("council_action", "author", "organisation")
         .order_by("-created_at", "-pk")
     )
-    added = Q(added_at__gt=since) | Exists(
-        CouncilAction.history.model.objects.filter(
-            id=OuterRef("pk"), history_type="+", history_date__gt=since
-        )
+    history = CouncilAction.history.model.objects.filter(
+        Q(history_date__gt=since) & (Q(history_date__lte=until) if until else Q()),
+        id=OuterRef("pk"),
     )
+    added_at = Q(added_at__gt=since) & (Q(added_at__lte=until) if until else Q())
     new_council = (
         current_council_actions()
-        .filter(added)
+        .filter(added_at | Exists(history.filter(history_type="+")))
         .select_related("strategy_action", "responsible_unit", "added_by")
         .order_by("-added_at", "-pk")
     )
-    # A decision recorded through the product since then: dated on or after that day, and
-    # the proposed council action changed after that moment.
-    changed_since = Exists(
-        CouncilAction.history.model.objects.filter(id=OuterRef("pk"), history_date__gt=since)
-    )
+    # A decision recorded through the product in the window: dated within it, and the
+    # proposed council action changed within it.
+    dated = Q(decided_on__gte=timezone.localdate(since))
+    if until:
+        dated &= Q(decided_on__lte=timezone.localdate(until))
     decisions = (
         current_council_actions()
-        .filter(changed_since, decided_by__isnull=False, decided_on__gte=timezone.localdate(since))
+        .filter(dated, Exists(history), decided_by__isnull=False)
         .select_related("strategy_action", "decided_by")
         .order_by("-decided_on", "-pk")
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import figures
-from .models import CabinetReport
+from .models import CabinetReport, PlanGeneration
 
 
 @transaction.atomic
@@ -15,10 +15,12 @@ def generate_cabinet_report(*, generated_by: User) -> CabinetReport:
 
     The report's own changes are measured against the report before it.
     """
+    # One report at a time: two generated together would both compare with the same one.
+    list(PlanGeneration.objects.select_for_update().filter(pk=PlanGeneration.ROW).values("pk"))
     today = timezone.localdate()
     return CabinetReport.objects.create(
         created_by=generated_by,
         title=f"Cabinet progress report, {today:%-d %B %Y}",
         data=figures.snapshot_data(),
-        compared_with=CabinetReport.objects.order_by("-created_at", "-pk").first(),
+        compared_with=CabinetReport.objects.first(),  # newest first (Meta.ordering)
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import permissions
 from actions.selectors import current_strategies
 from actions.status import RAG
+from govuk.fields import EARLIEST
 from monitoring.selectors import current_round
 
 from . import charts, figures, freshness, services
@@ -57,7 +58,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "no_update": figures.without_update_this_round(),
         "disagree": figures.views_disagree(),
         "recent": figures.recent_updates(),
-        "latest_snapshot": CabinetReport.objects.order_by("-created_at", "-pk").first(),
+        "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
     }
 
 
@@ -83,7 +84,6 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", {"body": body, "today": today})
 
 
-EARLIEST = datetime.date(2000, 1, 1)
 DATE_ERROR = "Enter a real date in the format 2026-03-31, or choose a report"
 
 
@@ -104,8 +104,8 @@ def _since(request: HttpRequest) -> tuple[datetime.datetime, CabinetReport | Non
     Returns the moment, the report compared with (if any) and an error to show by the field.
     """
     value = request.GET.get("since", "").strip()
-    reports = CabinetReport.objects.order_by("-created_at", "-pk")
-    if value.isdigit():
+    reports = CabinetReport.objects.all()
+    if value.isascii() and value.isdigit():
         report = reports.filter(pk=int(value)).first() if len(value) <= 18 else None
         if report is None:
             raise Http404("No such report")
@@ -128,7 +128,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     since, snapshot, error = _since(request)
     context = {
         "changes": figures.changes_since(since=since, snapshot=snapshot),
-        "snapshots": CabinetReport.objects.order_by("-created_at", "-pk")[:20],
+        "snapshots": CabinetReport.objects.all()[:20],
         "date_error": error,
         "since_value": request.GET.get("since", ""),
     }
@@ -140,7 +140,7 @@ def _generated_report(request: HttpRequest) -> CabinetReport | None:
     value = request.GET.get("report", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise Http404("No such report")
     return get_object_or_404(
         CabinetReport.objects.select_related("compared_with", "created_by"), pk=value
@@ -148,21 +148,22 @@ def _generated_report(request: HttpRequest) -> CabinetReport | None:
 
 
 def report_context(request: HttpRequest) -> dict:
-    """The Cabinet report: a generated one compares with the report before it; the next
-    report (the draft, by default) with the latest generated."""
+    """The Cabinet report. A generated one shows what changed between the report before it
+    and its own moment, from the figures both kept; the next report (the draft, by default)
+    what changed since the latest generated."""
     context = dashboard_context(timezone.localdate())
     report = _generated_report(request)
     if report is not None:
         compared_with = report.compared_with
         since = compared_with.created_at if compared_with else report.created_at - WINDOW
+        changes = figures.changes_since(
+            since=since, snapshot=compared_with, until=report.created_at, until_snapshot=report
+        )
     else:
         compared_with = context["latest_snapshot"]
         since = compared_with.created_at if compared_with else timezone.now() - WINDOW
-    context.update(
-        report=report,
-        changes=figures.changes_since(since=since, snapshot=compared_with),
-        plan=figures.report_actions(),
-    )
+        changes = figures.changes_since(since=since, snapshot=compared_with)
+    context.update(report=report, changes=changes, plan=figures.report_actions())
     return context
 
 

@@ -108,3 +108,32 @@ def test_an_impossible_date_is_refused_by_the_field(user_client, since):
 def test_a_huge_report_number_is_not_found(user_client):
     response = user_client.get(reverse("dashboard_changes"), {"since": "9" * 30})
     assert response.status_code == 404
+
+
+def test_an_older_report_still_shows_the_changes_it_showed(client, world):
+    coordinator = signed_in(client, world.personas["coordinator"])
+    member = world.personas["forum_member"]
+    generate(coordinator)
+    post_update(world.action, member, Status.AT_RISK, narrative="First of two")
+    post_update(world.action, member, Status.AT_RISK, narrative="Second of two")
+    generate(coordinator)
+    second = CabinetReport.objects.order_by("-created_at", "-pk").first()
+    # Later, the action moves on and another update is posted.
+    post_update(world.action, member, Status.OFF_TRACK, narrative="After the report")
+
+    page = coordinator.get(reverse("cabinet_report"), {"report": second.pk}).content.decode()
+
+    assert "New progress updates (2)" in page
+    assert "After the report" not in page.split('id="changes"')[1]
+    # The status change it showed was not started → at risk, not the later off track.
+    changes = page.split('id="changes"')[1]
+    assert "At risk" in changes
+    assert "Off track" not in changes
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1²"])
+def test_digits_from_other_scripts_are_not_report_numbers(user_client, value):
+    assert user_client.get(reverse("cabinet_report"), {"report": value}).status_code == 404
+    response = user_client.get(reverse("dashboard_changes"), {"since": value})
+    assert response.status_code == 200
+    assert "Enter a real date" in response.content.decode()

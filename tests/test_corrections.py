@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from actions import services
 from actions.models import CouncilInput, StrategyAction
 from actions.status import Status
 from tests.factories import (
@@ -108,3 +109,48 @@ def test_a_refusal_says_why(client):
     assert "Only the organisations responsible for this action can update it." in (
         response.content.decode()
     )
+
+
+def test_an_administrator_setting_status_by_hand_is_held_to_the_rule(admin_client):
+    action = StrategyActionFactory()
+    url = reverse("admin:actions_strategyaction_change", args=[action.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(status=Status.COMPLETED, percent_complete="20")
+    for prefix in (
+        "sub_points",
+        "responsible_partners",
+        "actionpriority_set",
+        "existing_activities",
+        "council_actions",
+    ):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "An action that is completed is 100% complete" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status != Status.COMPLETED
+
+
+def test_an_action_saved_before_the_rule_still_takes_a_decision(world):
+    from actions.models import CouncilAction, Decision
+
+    CouncilAction.objects.filter(pk=world.council_action.pk).update(
+        status=Status.NOT_STARTED, percent_complete=30
+    )
+    council_action = CouncilAction.objects.get(pk=world.council_action.pk)
+
+    services.record_decision(
+        council_action=council_action,
+        decided_by=world.personas["officer"],
+        expected_version=council_action.version,
+        decision=Decision.ACCEPTED,
+        reason="Agreed",
+    )
+
+    council_action.refresh_from_db()
+    assert council_action.decision == Decision.ACCEPTED

@@ -455,3 +455,18 @@ def test_every_role_may_export(world, client, persona):
 @pytest.mark.parametrize("url_name", ["export_csv", "export_xlsx"])
 def test_exports_refuse_posts(user_client, url_name):
     assert user_client.post(reverse(url_name)).status_code == 405
+
+
+def test_a_proposed_council_action_written_over_several_lines_stays_together(user_client):
+    action = StrategyActionFactory(reference="T1.1")
+    for reference, text in (
+        ("T1.1b", "Second; with a semicolon"),
+        ("T1.1a", "First line\nthen more"),
+    ):
+        CouncilActionFactory(strategy_action=action, reference=reference, text=text)
+
+    rows = as_dicts(csv_rows(user_client.get(reverse("export_csv"))))
+
+    assert rows[0]["Proposed council actions"] == (
+        "T1.1a: First line\nthen more\nT1.1b: Second; with a semicolon"
+    )

@@ -64,3 +64,26 @@ def test_requests_older_than_an_hour_are_forgotten(client):
 
     assert len(mail.outbox) == 4
     assert PasswordResetRequest.objects.count() == 1  # the old ones were deleted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_requests_at_once_still_sends_three(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from accounts.services import allow_password_reset
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite lets one in at a time)")
+
+    def ask(_):
+        try:
+            return allow_password_reset(email="jo@example.org", address="198.51.100.7")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = list(pool.map(ask, range(16)))
+
+    assert allowed.count(True) == RESETS_PER_EMAIL

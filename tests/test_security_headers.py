@@ -21,8 +21,14 @@ def test_every_page_has_a_strict_content_security_policy(client):
     assert "frame-ancestors 'none'" in policy
 
 
-def test_no_page_carries_inline_script_or_style(user_client):
-    page = user_client.get(reverse("plan")).content.decode()
+@pytest.mark.parametrize(
+    "url",
+    ["/plan/", "/dashboard/", "/reports/cabinet/", "/dashboard/changes/", "/rounds/", "/"],
+)
+def test_no_page_carries_inline_script_or_style(report, user_client, url):
+    response = user_client.get(url, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
 
     assert "<script>" not in page  # every script has a src
     assert '<script type="module">' not in page

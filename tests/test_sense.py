@@ -188,6 +188,7 @@ def test_an_address_no_person_would_type_is_refused_plainly(user_client):
         response = user_client.get(reverse("plan"), {"status": value})
         assert response.status_code == 400
         assert "There is a problem with the web address" in response.content.decode()
+        assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
 def test_a_sign_in_name_longer_than_any_is_just_wrong(client):
