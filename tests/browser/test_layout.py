@@ -96,3 +96,16 @@ def test_unusual_answers_are_asked_about_in_the_browser(page: Page, live_server,
     page.get_by_label("Yes, these answers are right").check()
     page.get_by_role("button", name="Save update").click()
     expect(page.get_by_text("has been saved")).to_be_visible()
+
+
+def test_govuk_frontend_runs_under_the_content_security_policy(page: Page, live_server, world):
+    """The scripts are files the policy allows: GOV.UK Frontend starts and builds the
+    character count's live message, and no policy violation is reported."""
+    violations = []
+    page.on("console", lambda message: violations.append(message.text))
+    sign_in(page, live_server, world.personas["forum_member"].username)
+    page.goto(f"{live_server.url}/actions/{world.action.pk}/update/")
+
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    expect(page.locator(".govuk-character-count__status").first).to_be_attached()
+    assert not [text for text in violations if "Content Security Policy" in text]
