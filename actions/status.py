@@ -20,11 +20,6 @@ class Status(models.TextChoices):
         return RAG[self]
 
     @property
-    def is_closed(self):
-        """Completed or withdrawn: no more updates are due, and it cannot be overdue."""
-        return self in CLOSED
-
-    @property
     def tag_class(self):
         """The GOV.UK Frontend tag modifier that shows this status's colour."""
         return TAG_CLASSES[RAG[self]]
@@ -53,8 +48,6 @@ TAG_CLASSES = {
 
 # Closed: the action needs no more updates and cannot be overdue.
 CLOSED = (Status.COMPLETED, Status.WITHDRAWN)
-# Open: everything else.
-OPEN = tuple(status for status in Status if status not in CLOSED)
 # Worrying: what the dashboard and the Cabinet report list first.
 WORRYING = (Status.OFF_TRACK, Status.AT_RISK)
 

@@ -12,7 +12,7 @@ from actions.models import Decision
 from actions.status import Status
 from reports.models import CabinetReport
 from tests.factories import CouncilActionFactory
-from tests.helpers import pdf_text, post_update, record_input, signed_in
+from tests.helpers import between, pdf_text, post_update, record_input, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,11 @@ def test_council_side_changes_appear_on_the_changes_page(client, world):
 
     page = reader.get(reverse("dashboard_changes")).content.decode()
 
-    assert "Proposed council actions (the council’s view)" in page
-    assert page.count("Not started") >= 2  # both moved from not started …
-    assert "No proposed council action has changed status." not in page
+    council_table = between(page, "Proposed council actions (the council’s view)", "</table>")
+    for council_action in (world.council_action, second):
+        row = between(council_table, council_action.reference, "</tr>")
+        assert "Not started" in row  # from …
+        assert "On track" in row  # … to
     assert "New council input (2)" in page
     assert "Started late" in page
     assert "Waiting for the new budget" in page  # the moved target date, with its reason
