@@ -21,7 +21,7 @@ from .views import progress_form_page, resubmitted
 @permissions.plan_reader_required
 def council_action_list(request: HttpRequest) -> HttpResponse:
     """Every proposed council action, filtered by unit, decision, status, overdue."""
-    filters = CouncilActionFilter(request.GET, queryset=selectors.council_action_list())
+    filters = CouncilActionFilter(request.GET, queryset=selectors.council_action_list()).lay_out()
     paged = paginate(request, filters.qs)
     context = {
         "filters": filters,

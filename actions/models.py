@@ -1,6 +1,7 @@
 """Strategy actions, the council's existing activity and proposed council actions."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
@@ -132,12 +133,16 @@ class StrategyAction(TrackedAction):
         related_name="+",
         help_text="The latest progress update, kept here so lists need no extra query.",
     )
+    plan_position = models.BigIntegerField(
+        default=0, editable=False, help_text="Plan order in one number (actions/ordering.py)."
+    )
 
-    history = HistoricalRecords(excluded_fields=["last_update"])
+    history = HistoricalRecords(excluded_fields=["last_update", "plan_position"])
     objects = StrategyActionManager()
 
     class Meta(TrackedAction.Meta):
         ordering = ["theme", "position"]
+        indexes = [models.Index(fields=["plan_position"], name="strategyaction_plan_position")]
         constraints = [
             *TrackedAction.Meta.constraints,
             models.UniqueConstraint(
@@ -449,13 +454,17 @@ class CouncilAction(TrackedAction):
         related_name="+",
         help_text="The latest council input, kept here so lists need no extra query.",
     )
+    plan_position = models.BigIntegerField(
+        default=0, editable=False, help_text="Plan order in one number (actions/ordering.py)."
+    )
 
-    history = HistoricalRecords(excluded_fields=["last_input"])
+    history = HistoricalRecords(excluded_fields=["last_input", "plan_position"])
     objects = CouncilActionManager()
 
     class Meta(TrackedAction.Meta):
         ordering = ["strategy_action", "position"]
         verbose_name = "proposed council action"
+        indexes = [models.Index(fields=["plan_position"], name="councilaction_plan_position")]
         constraints = [
             *TrackedAction.Meta.constraints,
             models.UniqueConstraint(
@@ -596,7 +605,9 @@ class ProgressUpdate(ProgressRecord):
 
     class Meta(ProgressRecord.Meta):
         indexes = [
-            models.Index(fields=["strategy_action", "round"], name="progressupdate_action_round")
+            models.Index(fields=["strategy_action", "round"], name="progressupdate_action_round"),
+            # Who has updated in a round (the dashboard, the round page): an index-only scan.
+            models.Index(fields=["round", "strategy_action"], name="progressupdate_round_action"),
         ]
 
     def __str__(self):
@@ -630,3 +641,20 @@ class CouncilInput(ProgressRecord):
 
     def get_absolute_url(self):
         return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
+
+
+class SearchDocument(models.Model):
+    """What the plan's search looks in for one strategy action (actions/search.py).
+
+    On PostgreSQL `vector` holds the words, weighted and stemmed, with a GIN index (made by
+    migration 0008, PostgreSQL only); on SQLite `text` holds them plain.
+    """
+
+    strategy_action = models.OneToOneField(
+        StrategyAction, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    text = models.TextField(blank=True, editable=False)
+    vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    def __str__(self):
+        return f"Search document for strategy action {self.strategy_action_id}"

@@ -49,12 +49,12 @@ def strategy_actions_for_partner(partner_id: int | None) -> QuerySet[StrategyAct
 
 
 def plan_order(via: str = "") -> list[str]:
-    """Plan order: current strategies first, the newest first, then theme and position.
+    """Plan order: current strategies first, the newest first, then theme and position
+    (one indexed number, kept by actions/ordering.py).
 
     `via` reaches the strategy action from another model, e.g. "strategy_action__".
     """
-    keys = ("theme__strategy__status", "-theme__strategy__adopted_on", "theme__number", "position")
-    return [f"-{via}{key[1:]}" if key.startswith("-") else f"{via}{key}" for key in keys]
+    return [f"{via}plan_position"]
 
 
 def plan_actions() -> QuerySet[StrategyAction]:
@@ -209,7 +209,7 @@ def council_action_list() -> QuerySet[CouncilAction]:
         "responsible_unit",
         "last_input__author",
         "decided_by",
-    ).order_by(*plan_order("strategy_action__"), "position")
+    ).order_by("plan_position")
 
 
 def council_action_page() -> QuerySet[CouncilAction]:

@@ -14,7 +14,7 @@ from accounts.permissions import (
 )
 from govuk.pagination import paginate
 
-from . import selectors, services
+from . import search, selectors, services
 from .filters import PlanFilter
 from .forms import ProgressUpdateForm
 
@@ -25,13 +25,14 @@ PROGRESS_FORM = "actions/progress_form.html"
 @plan_reader_required
 def plan(request: HttpRequest) -> HttpResponse:
     """The plan: strategy → themes → actions, filtered by the query string, a page at a time."""
-    filters = PlanFilter(request.GET, queryset=selectors.plan_actions())
+    filters = PlanFilter(request.GET, queryset=selectors.plan_actions()).lay_out()
     paged = paginate(request, filters.qs)
     context = {
         "filters": filters,
         "page": paged.page,
         "query": paged.query,
         "filtered": paged.filtered,
+        "search_capped": filters.searched and paged.page.paginator.count >= search.RESULTS_MAX,
         "current_round": selectors.open_round(),
         "strategies": selectors.current_strategies(),
         "others": [] if paged.filtered else selectors.earlier_strategies(),

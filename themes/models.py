@@ -24,6 +24,11 @@ class Theme(Cited):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    plan_rank = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="The theme's place in plan order, kept up to date by actions/ordering.py.",
+    )
 
     objects = ThemeManager()
 

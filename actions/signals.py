@@ -1,0 +1,59 @@
+"""Keep what is derived from the plan's words and order in step with them:
+
+* each strategy action's search document (actions/search.py);
+* plan order, as numbers on themes and actions (actions/ordering.py).
+
+Signals, rather than calls in services.py, because actions, sub-points, updates, themes and
+strategies are also written by the admin and by fixtures (which save raw, and are caught
+here too).
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from strategy.models import Strategy
+from themes.models import Theme
+
+from . import ordering, search
+from .models import CouncilAction, ProgressUpdate, StrategyAction, SubPoint
+
+
+def _action_saving(sender, instance, **kwargs):
+    instance.plan_position = ordering.action_position(instance)
+
+
+def _action_saved(sender, instance, **kwargs):
+    ordering.renumber_council_actions_of(instance)
+    search.refresh([instance.pk])
+
+
+def _council_action_saving(sender, instance, **kwargs):
+    instance.plan_position = ordering.council_action_position(instance)
+
+
+def _order_changed(sender, **kwargs):
+    ordering.renumber()
+
+
+def _part_saved(sender, instance, **kwargs):
+    search.refresh([instance.strategy_action_id])
+
+
+def _part_deleted(sender, instance, **kwargs):
+    # After the commit: when the action itself is being deleted, its parts go first, and a
+    # document rebuilt now would outlive it.
+    action_id = instance.strategy_action_id
+    transaction.on_commit(lambda: search.refresh([action_id]))
+
+
+def connect() -> None:
+    pre_save.connect(_action_saving, sender=StrategyAction, dispatch_uid="order-action")
+    post_save.connect(_action_saved, sender=StrategyAction, dispatch_uid="action-saved")
+    pre_save.connect(_council_action_saving, sender=CouncilAction, dispatch_uid="order-council")
+    post_save.connect(_order_changed, sender=Theme, dispatch_uid="order-theme-saved")
+    post_delete.connect(_order_changed, sender=Theme, dispatch_uid="order-theme-deleted")
+    post_save.connect(_order_changed, sender=Strategy, dispatch_uid="order-strategy-saved")
+    for model in (SubPoint, ProgressUpdate):
+        name = model._meta.model_name
+        post_save.connect(_part_saved, sender=model, dispatch_uid=f"search-{name}-saved")
+        post_delete.connect(_part_deleted, sender=model, dispatch_uid=f"search-{name}-deleted")
