@@ -97,6 +97,13 @@ def can_manage_rounds(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
 
 
+def downloads_of(user, downloads):
+    """The downloads (files made in the background) a person may see and fetch: their own,
+    while they may still read the plan. Anyone else's is "not found", not "forbidden", so
+    that their existence is not given away."""
+    return downloads.filter(requested_by=user) if can_read_plan(user) else downloads.none()
+
+
 def has_own_list(user) -> bool:
     """Forum members and officers land on the list of what they answer for; others on the plan."""
     return has_role(user, Role.FORUM_MEMBER, Role.COUNCIL_OFFICER) and not has_role(

@@ -1,8 +1,18 @@
 """Template context shared by every page."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from reports import freshness
 
 
 def service(request):
     """The service and council names the base template shows."""
     return {"service_name": settings.SERVICE_NAME, "council_name": settings.COUNCIL_NAME}
+
+
+def plan_generation(request):
+    """The plan's generation (reports/freshness.py), read only if a page uses it: the key of
+    cached fragments such as each action's card on the plan page, which a change anywhere in
+    the plan replaces on every worker at once."""
+    return {"plan_generation": SimpleLazyObject(freshness.generation)}

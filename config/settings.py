@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.service",
+                "config.context_processors.plan_generation",
                 "accounts.context_processors.roles",
             ],
         },
@@ -200,6 +201,29 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Files made by background jobs (downloads) are kept here until they expire. With more than
+# one server, this must be storage they all share (a network disk, or object storage
+# through django-storages).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"  # never served directly: downloads go through a view that checks access
+
+# --- Background jobs (Celery) ----------------------------------------------------------
+# With CELERY_BROKER_URL set (production: Redis), jobs go to a queue that `celery -A config
+# worker` serves. Without it (development, `make run`), they run in-process when asked for.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False  # a failed job is recorded, not a 500 for the page
+CELERY_TASK_IGNORE_RESULT = True  # the database records each job (reports.Download)
+CELERY_TASK_ACKS_LATE = True  # a job whose worker dies is given to another, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: one at a time per process
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+# A worker process that has grown past this (in KiB) is replaced after its job.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 
 # --- Forms ------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

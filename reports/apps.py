@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Dashboard, Cabinet reports and exports"
 
     def ready(self):
-        from . import freshness
+        from . import freshness, rollups
 
         freshness.connect()
+        rollups.connect()

@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -21,22 +22,23 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from actions import voices
 from actions.models import (
     ActionPartner,
-    ActionPriority,
     CouncilAction,
     CouncilInput,
     ProgressUpdate,
     StrategyAction,
 )
-from actions.status import SEVERITY, WORRYING, Status
+from actions.status import WORRYING, Status
 from monitoring.selectors import current_round
 from strategy.models import CorporatePriority
 from themes.models import Theme
 
+from . import rollups
 from .models import CabinetReport
 
 LIST_LIMIT = 20
@@ -112,59 +114,143 @@ class Summary:
     themes: list[Progress]
 
 
-def summary() -> Summary:
-    """One grouped query per side (strategy, council) by theme and status gives every figure."""
-    counts = {s: StatusCount(s) for s in Status}
-    overall = Progress("All actions")
-    by_theme: dict[int, Progress] = {}
-    sides = (
-        ("strategy", current_strategy_actions(), "theme_id"),
-        ("council", current_council_actions(), "strategy_action__theme_id"),
+ANY_ROUND = object()
+
+
+def _kept_column(key: str) -> list:
+    """`key` of each current theme's kept figures (one query); computed for a theme without
+    them (none, unless loaded in bulk)."""
+    rows = list(Theme.objects.in_current_plans().values_list("pk", "rollup__pk", f"rollup__{key}"))
+    missing = [pk for pk, row, _ in rows if row is None]
+    computed = rollups.compute_themes(missing) if missing else {}
+    return [computed[pk][key] if pk in computed else value for pk, _, value in rows]
+
+
+def _kept_total(key: str, round_id=ANY_ROUND) -> tuple[int, dict[int, dict]]:
+    """The sum of `key` over the current themes' kept figures (one aggregate query), and
+    the figures, computed as they are now, of the themes without kept ones (or kept for
+    another open round than `round_id`, when given)."""
+    themes = Theme.objects.in_current_plans()
+    stale = Q(rollup__isnull=True)
+    if round_id is not ANY_ROUND:
+        stale |= Q(rollup__round_id__isnull=True) | ~Q(rollup__round_id=round_id)
+    kept = themes.aggregate(
+        total=Coalesce(Sum(f"rollup__{key}", filter=~stale), 0),
+        stale=Count("pk", filter=stale),
     )
-    for side, queryset, theme_key in sides:
-        grouped = (
-            queryset.values_list(theme_key, "status")
-            .annotate(n=Count("pk"), total=Sum("percent_complete"))
-            .order_by()
+    if not kept["stale"]:
+        return kept["total"], {}
+    return kept["total"], rollups.compute_themes(themes.filter(stale).values_list("pk", flat=True))
+
+
+def _first_ids(key: str, round_id=ANY_ROUND) -> tuple[list[int], int]:
+    """The first LIST_LIMIT ids of a list kept per theme, by id, and how many in all: only
+    the lists of the LIST_LIMIT themes whose lists start lowest are read."""
+    count, computed = _kept_total(f"{key}_count", round_id)
+    lists = [data[key] for data in computed.values()]
+    count += sum(len(ids) for ids in lists)
+    fresh = Theme.objects.in_current_plans().exclude(pk__in=list(computed))
+    lists += (
+        fresh.filter(**{f"rollup__{key}_first__isnull": False})
+        .order_by(f"rollup__{key}_first")
+        .values_list(f"rollup__{key}", flat=True)[:LIST_LIMIT]
+    )
+    return sorted(pk for ids in lists for pk in ids)[:LIST_LIMIT], count
+
+
+TOTALS = ("strategy_count", "strategy_sum", "council_count", "council_sum")
+
+#: Up to this many corporate priorities are summed by the database; more, in Python.
+PRIORITIES_SUMMED_IN_SQL = 30
+
+
+def _kept_int(column: str, key: str, index: int) -> Cast:
+    """A whole number in a kept JSON column: column[key][index], as the database reads it."""
+    return Cast(
+        KeyTextTransform(str(index), KeyTransform(key, f"rollup__{column}")), IntegerField()
+    )
+
+
+def _missing_themes(themes: QuerySet) -> dict[int, dict]:
+    """The figures of these themes that have no kept ones (none, unless loaded in bulk)."""
+    return rollups.compute_themes(themes.filter(rollup__isnull=True).values_list("pk", flat=True))
+
+
+def summary() -> Summary:
+    """Counts by status (one aggregate query), overall and by theme (one row each), from the
+    figures kept per theme."""
+    kept = Theme.objects.in_current_plans()
+    by_status = kept.aggregate(
+        **{
+            f"{side}_{status}": Coalesce(Sum(_kept_int(side, status, 0)), 0)
+            for side in ("strategy", "council")
+            for status in Status.values
+        }
+    )
+    rows = list(
+        current_themes().values_list(
+            "pk", "number", "title", "rollup__pk", *(f"rollup__{t}" for t in TOTALS)
         )
-        for theme_id, status, n, total in grouped:
-            row = counts[Status(status)]
-            setattr(row, side, getattr(row, side) + n)
-            for progress in (overall, by_theme.setdefault(theme_id, Progress(""))):
-                setattr(progress, f"{side}_count", getattr(progress, f"{side}_count") + n)
-                setattr(progress, f"{side}_sum", getattr(progress, f"{side}_sum") + (total or 0))
+    )
+    missing = [pk for pk, _, _, row, *_ in rows if row is None]
+    computed = rollups.compute_themes(missing) if missing else {}
+    for data in computed.values():
+        for side in ("strategy", "council"):
+            for status, (n, _) in data[side].items():
+                by_status[f"{side}_{status}"] += n
+    counts = [
+        StatusCount(s, by_status[f"strategy_{s.value}"], by_status[f"council_{s.value}"])
+        for s in Status
+    ]
+    overall = Progress("All actions")
     themes = []
-    for theme in current_themes():
-        row = by_theme.get(theme.pk, Progress(""))
-        row.label = f"Theme {theme.number}: {theme.title}"
+    for pk, number, title, _, *totals in rows:
+        row = Progress(f"Theme {number}: {title}")
+        if pk in computed:
+            totals = [computed[pk][t] for t in TOTALS]
+        row.strategy_count, row.strategy_sum, row.council_count, row.council_sum = totals
+        for total in TOTALS:
+            setattr(overall, total, getattr(overall, total) + getattr(row, total))
         themes.append(row)
-    return Summary(list(counts.values()), overall, themes)
-
-
-def _count_and_sum(queryset, key: str, percent: str = "percent_complete") -> dict:
-    """{key value: (number of actions, sum of their percent complete)}."""
-    return {
-        row[key]: (row["n"], row["total"] or 0)
-        for row in queryset.values(key).annotate(n=Count(percent), total=Sum(percent))
-    }
+    return Summary(counts, overall, themes)
 
 
 def progress_by_priority() -> list[Progress]:
-    """A proposed council action counts under the priorities of the strategy action it serves."""
-    links = ActionPriority.objects.filter(
-        strategy_action__theme_id__in=current_themes().values("pk")
-    )
-    strategy = _count_and_sum(links, "priority_id", "strategy_action__percent_complete")
-    council = _count_and_sum(
-        links, "priority_id", "strategy_action__council_actions__percent_complete"
-    )
+    """A proposed council action counts under the priorities of the strategy action it serves.
+
+    Summed by the database from the figures kept per theme (one aggregate query)."""
+    priorities = list(CorporatePriority.objects.order_by("number"))
+    sums: dict[int, list[int]] = {p.pk: [0, 0, 0, 0] for p in priorities}
+    if len(priorities) <= PRIORITIES_SUMMED_IN_SQL:
+        kept = Theme.objects.in_current_plans()
+        totals = kept.aggregate(
+            missing=Count("pk", filter=Q(rollup__isnull=True)),
+            **{
+                f"p{p.pk}_{i}": Coalesce(Sum(_kept_int("priorities", f"p{p.pk}", i)), 0)
+                for p in priorities
+                for i in range(4)
+            },
+        )
+        for p in priorities:
+            sums[p.pk] = [totals[f"p{p.pk}_{i}"] for i in range(4)]
+        missing = _missing_themes(kept) if totals["missing"] else {}
+        kept_figures = [data["priorities"] for data in missing.values()]
+    else:
+        kept_figures = _kept_column("priorities")
+    for figures in kept_figures:
+        for key, values in figures.items():
+            total = sums.setdefault(int(key[1:]), [0, 0, 0, 0])
+            for i, value in enumerate(values):
+                total[i] += value
     rows = []
     # Only the priorities some action is linked to: the report links none to single actions.
-    for priority in CorporatePriority.objects.filter(pk__in=strategy).order_by("number"):
-        row = Progress(priority.title)
-        row.strategy_count, row.strategy_sum = strategy[priority.pk]
-        row.council_count, row.council_sum = council.get(priority.pk, (0, 0))
-        rows.append(row)
+    for priority in priorities:
+        if sums[priority.pk][0]:
+            row = Progress(priority.title)
+            row.strategy_count, row.strategy_sum, row.council_count, row.council_sum = sums[
+                priority.pk
+            ]
+            rows.append(row)
     return rows
 
 
@@ -190,7 +276,7 @@ def _capped(queryset) -> Capped:
 def _listed(queryset) -> QuerySet:
     return queryset.select_related(
         "theme__strategy", "last_update__author", "last_update__organisation"
-    ).order_by("theme__number", "position")
+    ).order_by("plan_position")  # indexed (actions/ordering.py): the first few, not a sort
 
 
 def _worrying_count(counts: list[StatusCount] | None, side: str, queryset) -> int:
@@ -210,13 +296,36 @@ def council_off_track_and_at_risk(counts: list[StatusCount] | None = None) -> Ca
         current_council_actions()
         .worrying()
         .select_related("strategy_action", "responsible_unit", "last_input__author")
-        .order_by("strategy_action__theme__number", "strategy_action__position", "position")
+        .order_by("plan_position")
     )
     return Capped(list(queryset[:LIST_LIMIT]), _worrying_count(counts, "council", queryset))
 
 
 def overdue(today: datetime.date) -> Capped:
-    return _capped(_listed(current_strategy_actions().overdue(today)))
+    """Counted per theme: the count kept for the day it was computed holds until the theme's
+    next target date, so only the themes where one has passed since are counted again (from
+    their open actions' target dates, kept too). The first few are listed."""
+    themes = Theme.objects.in_current_plans()
+    stale = (
+        Q(rollup__isnull=True)
+        | Q(rollup__overdue_as_of__isnull=True)
+        | Q(rollup__overdue_as_of__gt=today)
+        | Q(rollup__next_target__lt=today)
+    )
+    kept = themes.aggregate(
+        n=Coalesce(Sum("rollup__overdue_count", filter=~stale), 0), stale=Count("pk", filter=stale)
+    )
+    count = kept["n"]
+    again = []
+    if kept["stale"]:
+        again = list(themes.filter(stale).values_list("pk", "rollup__pk", "rollup__targets"))
+    missing = [pk for pk, row, _ in again if row is None]
+    computed = rollups.compute_themes(missing) if missing else {}
+    day = today.isoformat()
+    for pk, _, targets in again:
+        targets = computed[pk]["targets"] if pk in computed else targets
+        count += sum(n for target, n in targets.items() if target < day)
+    return Capped(list(_listed(current_strategy_actions().overdue(today))[:LIST_LIMIT]), count)
 
 
 def slipped() -> Capped:
@@ -228,50 +337,34 @@ def slipped() -> Capped:
         .order_by("-created_at", "-pk")
         .values("revision_reason")[:1]
     )
-    return _capped(
-        _listed(
-            current_strategy_actions().filter(revised_target_date__gt=F("original_target_date"))
-        ).annotate(slip_reason=Subquery(reason))
-    )
+    queryset = _listed(
+        current_strategy_actions().filter(revised_target_date__gt=F("original_target_date"))
+    ).annotate(slip_reason=Subquery(reason))
+    count, computed = _kept_total("slipped")  # counted per theme
+    count += sum(data["slipped"] for data in computed.values())
+    return Capped(list(queryset[:LIST_LIMIT]), count)
 
 
 def without_update_this_round() -> Capped | None:
-    """Open actions with no update in the open round: two id lists compared in Python,
-    cheaper than NOT EXISTS over every update."""
+    """Open actions with no update in the open round, kept per theme for that round."""
     round_ = current_round()
     if round_ is None:
         return None
-    updated = set(
-        ProgressUpdate.objects.filter(round=round_)
-        .values_list("strategy_action_id", flat=True)
-        .order_by()
-        .distinct()
-    )
-    ids = sorted(
-        pk
-        for pk in current_strategy_actions().open().values_list("pk", flat=True)
-        if pk not in updated
-    )
-    return Capped(list(_listed(StrategyAction.objects.filter(pk__in=ids[:LIST_LIMIT]))), len(ids))
+    ids, count = _first_ids("no_update", round_id=round_.pk)
+    return Capped(list(_listed(StrategyAction.objects.filter(pk__in=ids))), count)
 
 
 def views_disagree() -> Capped:
     """Actions where the Forum's and the council's views are more than one RAG step apart.
 
-    Two lean grouped queries (each action's status; the worst status of its proposed
-    council actions), compared with the same rule as the action pages (actions/voices.py).
+    Which they are is kept per theme (reports/rollups.py), with the same rule as the action
+    pages (actions/voices.py); the first few by id are then listed.
     """
-    worst = dict(current_council_actions().council_views().values_list("strategy_action", "worst"))
-    ids = sorted(
-        pk
-        for pk, status in current_strategy_actions().values_list("pk", "status").order_by()
-        if pk in worst
-        and voices.views_differ(voices.View(Status(status)), voices.View(SEVERITY[worst[pk]]))
-    )
-    listed = _listed(StrategyAction.objects.filter(pk__in=ids[:LIST_LIMIT])).prefetch_related(
+    ids, count = _first_ids("disagree")
+    listed = _listed(StrategyAction.objects.filter(pk__in=ids)).prefetch_related(
         "council_actions__last_input__author"
     )
-    return Capped(list(listed), len(ids))
+    return Capped(list(listed), count)
 
 
 def recent_updates(limit: int = 10) -> list:
@@ -460,8 +553,17 @@ def changes_since(
     )
 
 
-def report_actions() -> list[Theme]:
-    """Each current theme with its actions, their lead partners, narrative and council input."""
+#: The Cabinet report lists every action only up to this many; a larger plan's report keeps
+#: its figures, exceptions, theme table and changes, and points to the spreadsheet for the
+#: full list (so that the report, and making it, stays bounded however large the plan).
+REPORT_LIST_MAX = 200
+
+
+def report_actions() -> list[Theme] | None:
+    """Each current theme with its actions, their lead partners, narrative and council input;
+    None when the current plans have more than REPORT_LIST_MAX actions."""
+    if len(current_strategy_actions().values("pk")[: REPORT_LIST_MAX + 1]) > REPORT_LIST_MAX:
+        return None
     actions = StrategyAction.objects.select_related("last_update__author").prefetch_related(
         "sub_points",
         Prefetch(

@@ -1,9 +1,9 @@
 """A counter in the database that moves whenever the plan changes, so cached views of it are
 never stale, however many workers serve them and whichever cache they use.
 
-Every save or delete of a record the dashboard shows (including the names of partners and
-people it credits) adds one to the counter in the same transaction, whether it came
-through a service, the admin or a command. Cached pages are keyed by the counter, so a
+Every save or delete of a record the dashboard or the plan page shows (including the names
+of partners and people it credits) adds one to the counter in the same transaction, whether
+it came through a service, the admin or a command. Cached pages are keyed by the counter, so a
 change makes them miss at once in every worker; before the change commits, others read
 the old counter and the old data together. (Cache invalidation is the one job kept in
 signals: it must follow every write, wherever it happens.)
@@ -47,6 +47,7 @@ def connect() -> None:
         CouncilInput,
         ProgressUpdate,
         StrategyAction,
+        SubPoint,
     )
     from monitoring.models import MonitoringRound
     from strategy.models import CorporatePriority, Strategy
@@ -59,6 +60,7 @@ def connect() -> None:
         CorporatePriority,
         Theme,
         StrategyAction,
+        SubPoint,
         ActionPartner,
         ActionPriority,
         CouncilAction,

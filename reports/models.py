@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class CabinetReport(models.Model):
@@ -53,3 +54,119 @@ class PlanGeneration(models.Model):
 
     def __str__(self):
         return f"Plan generation {self.value}"
+
+
+class Download(models.Model):
+    """A file made in the background for one person: an export of the plan or the Cabinet
+    report as a PDF (reports/downloads.py). They watch its progress and fetch it when it
+    is ready; only they can."""
+
+    class Kind(models.TextChoices):
+        PLAN_CSV = "plan_csv", "The action plan as CSV"
+        PLAN_XLSX = "plan_xlsx", "The action plan as an Excel workbook"
+        REPORT_PDF = "report_pdf", "The Cabinet report as a PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="downloads"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    query = models.CharField(
+        max_length=2000, blank=True, help_text="The plan page's filters, as a query string."
+    )
+    report = models.ForeignKey(
+        CabinetReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A generated report; none for the next report (the draft).",
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="What went wrong, in words for the person.")
+    file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["plan_csv", "plan_xlsx", "report_pdf"]),
+                name="download_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "ready", "failed"]),
+                name="download_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, asked for {self.requested_at:%-d %B %Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("download", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ThemeRollup(models.Model):
+    """The dashboard's figures for one theme's actions, kept up to date as they change
+    (reports/rollups.py). Each figure has its own column, so that the dashboard reads only
+    the ones it sums, each small."""
+
+    theme = models.OneToOneField(
+        "themes.Theme", on_delete=models.CASCADE, primary_key=True, related_name="rollup"
+    )
+    #: status: [number of strategy actions, sum of their percent complete]
+    strategy = models.JSONField(default=dict, blank=True)
+    #: the same for the theme's proposed council actions
+    council = models.JSONField(default=dict, blank=True)
+    #: the theme's totals, over every status
+    strategy_count = models.PositiveIntegerField(default=0)
+    strategy_sum = models.PositiveIntegerField(default=0)
+    council_count = models.PositiveIntegerField(default=0)
+    council_sum = models.PositiveIntegerField(default=0)
+    #: "p" and the priority's id: [strategy actions, their percent sum, council actions, sum]
+    priorities = models.JSONField(default=dict, blank=True)
+    #: strategy actions whose two views are far apart (actions/voices.py), by id; how many,
+    #: and the first (so that the dashboard reads the lists of a few themes only)
+    disagree = models.JSONField(default=list, blank=True)
+    disagree_count = models.PositiveIntegerField(default=0)
+    disagree_first = models.IntegerField(null=True, blank=True)
+    #: strategy actions whose revised target is later than the original
+    slipped = models.PositiveIntegerField(default=0)
+    #: open strategy actions' target dates (the revised one if any), ISO date: how many
+    targets = models.JSONField(default=dict, blank=True)
+    #: how many of those were before the day these were computed, and the first target on
+    #: or after it: the count holds, without reading `targets`, until that target's day
+    overdue_as_of = models.DateField(null=True, blank=True)
+    overdue_count = models.PositiveIntegerField(default=0)
+    next_target = models.DateField(null=True, blank=True)
+    #: the open round these were computed in (none: no round was open)...
+    round_id = models.IntegerField(null=True, blank=True)
+    #: ...and the open strategy actions with no update in it, by id; how many, the first
+    no_update = models.JSONField(default=list, blank=True)
+    no_update_count = models.PositiveIntegerField(default=0)
+    no_update_first = models.IntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Figures of theme {self.theme_id}"

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import exports, views
+from . import download_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/changes/", views.changes, name="dashboard_changes"),
     path("reports/cabinet/", views.cabinet_report, name="cabinet_report"),
     path("reports/cabinet.pdf", views.cabinet_report_pdf, name="cabinet_report_pdf"),
-    path("exports/action-plan.csv", exports.action_plan_csv, name="export_csv"),
-    path("exports/action-plan.xlsx", exports.action_plan_xlsx, name="export_xlsx"),
+    path("exports/action-plan.csv", download_views.action_plan_csv, name="export_csv"),
+    path("exports/action-plan.xlsx", download_views.action_plan_xlsx, name="export_xlsx"),
+    path("downloads/", download_views.download_list, name="downloads"),
+    path("downloads/new/", download_views.new_download, name="new_download"),
+    path("downloads/<int:pk>/", download_views.download_page, name="download"),
+    path("downloads/<int:pk>/status/", download_views.download_status, name="download_status"),
+    path("downloads/<int:pk>/file/", download_views.download_file, name="download_file"),
 ]

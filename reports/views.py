@@ -12,59 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
-from actions.selectors import current_strategies
-from actions.status import RAG
 from govuk.fields import EARLIEST
-from monitoring.selectors import current_round
 
-from . import charts, figures, freshness, services
-from .models import CabinetReport
-
-
-def dashboard_context(today: datetime.date) -> dict:
-    """Everything the dashboard and the Cabinet report show, in a fixed number of queries."""
-    summary = figures.summary()
-    counts, themes, overall = summary.counts, summary.themes, summary.overall
-    priorities = figures.progress_by_priority()
-
-    def progress_chart(rows):
-        return charts.bar_chart(
-            [
-                charts.Bar(r.label, r.together or 0, "blue", f"{r.together}%")
-                for r in rows
-                if r.together is not None
-            ],
-            maximum=100,
-        )
-
-    return {
-        "today": today,
-        "round": current_round(),
-        "strategies": current_strategies(),
-        "counts": counts,
-        "counts_total": sum(c.together for c in counts),
-        "status_chart": charts.bar_chart(
-            [charts.Bar(c.status.label, c.together, RAG[c.status]) for c in counts]
-        ),
-        "overall": overall,
-        "themes": themes,
-        "theme_chart": progress_chart(themes),
-        "priorities": priorities,
-        "priority_chart": progress_chart(priorities),
-        "off_track": figures.off_track_and_at_risk(counts),
-        "council_off_track": figures.council_off_track_and_at_risk(counts),
-        "overdue": figures.overdue(today),
-        "slipped": figures.slipped(),
-        "no_update": figures.without_update_this_round(),
-        "disagree": figures.views_disagree(),
-        "recent": figures.recent_updates(),
-        "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
-    }
-
+from . import cabinet, download_views, downloads, figures, freshness, services
+from .models import CabinetReport, Download
 
 DASHBOARD_CACHE_SECONDS = 60 * 60
-# Without an earlier report to compare with, changes are shown over this window.
-WINDOW = datetime.timedelta(days=90)
 
 
 @require_safe
@@ -79,7 +32,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     key = f"dashboard-body:{freshness.generation()}:{today.isoformat()}"
     body = cache.get(key)
     if body is None:
-        body = render_to_string("dashboard/body.html", dashboard_context(today), request=request)
+        context = cabinet.dashboard_context(today)
+        body = render_to_string("dashboard/body.html", context, request=request)
         cache.set(key, body, DASHBOARD_CACHE_SECONDS)
     return render(request, "dashboard/dashboard.html", {"body": body, "today": today})
 
@@ -111,7 +65,7 @@ def _since(request: HttpRequest) -> tuple[datetime.datetime, CabinetReport | Non
             raise Http404("No such report")
         return report.created_at, report, ""
     latest = reports.first()
-    default = latest.created_at if latest else timezone.now() - WINDOW
+    default = latest.created_at if latest else timezone.now() - cabinet.WINDOW
     if not value:
         return default, latest, ""
     day = _parse_day(value)
@@ -147,26 +101,6 @@ def _generated_report(request: HttpRequest) -> CabinetReport | None:
     )
 
 
-def report_context(request: HttpRequest) -> dict:
-    """The Cabinet report. A generated one shows what changed between the report before it
-    and its own moment, from the figures both kept; the next report (the draft, by default)
-    what changed since the latest generated."""
-    context = dashboard_context(timezone.localdate())
-    report = _generated_report(request)
-    if report is not None:
-        compared_with = report.compared_with
-        since = compared_with.created_at if compared_with else report.created_at - WINDOW
-        changes = figures.changes_since(
-            since=since, snapshot=compared_with, until=report.created_at, until_snapshot=report
-        )
-    else:
-        compared_with = context["latest_snapshot"]
-        since = compared_with.created_at if compared_with else timezone.now() - WINDOW
-        changes = figures.changes_since(since=since, snapshot=compared_with)
-    context.update(report=report, changes=changes, plan=figures.report_actions())
-    return context
-
-
 @require_http_methods(["GET", "POST"])
 @permissions.plan_reader_required
 def cabinet_report(request: HttpRequest) -> HttpResponse:
@@ -180,7 +114,7 @@ def cabinet_report(request: HttpRequest) -> HttpResponse:
             "shows what changed since.",
         )
         return redirect(f"{reverse('cabinet_report')}?report={report.pk}")
-    context = report_context(request)
+    context = cabinet.report_context(_generated_report(request))
     context["can_generate"] = permissions.can_generate_report(request.user)
     return render(request, "reports/cabinet_page.html", context)
 
@@ -188,14 +122,14 @@ def cabinet_report(request: HttpRequest) -> HttpResponse:
 @require_safe
 @permissions.plan_reader_required
 def cabinet_report_pdf(request: HttpRequest) -> HttpResponse:
-    """The Cabinet report as an A4 PDF (WeasyPrint), with page numbers and tagged headings."""
-    from weasyprint import HTML  # imported here: its system libraries load on first use
-
-    html = render_to_string("reports/cabinet_pdf.html", report_context(request), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"cabinet-progress-report-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    """The Cabinet report as an A4 PDF: made here for a small plan, in the background for a
+    larger one (reports/downloads.py)."""
+    report = _generated_report(request)
+    actions = figures.current_strategy_actions().count()
+    if not downloads.runs_inline(Download.Kind.REPORT_PDF, actions):
+        return download_views.prepare_page(
+            request, kind=Download.Kind.REPORT_PDF, actions=actions, report=report
+        )
+    response = HttpResponse(cabinet.render_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{cabinet.pdf_filename()}"'
     return response

@@ -21,6 +21,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    # Files made by downloads go to a folder of the test's own, removed afterwards.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached pages are keyed by the plan's generation, which restarts with each test.
     from django.core.cache import cache

@@ -21,6 +21,7 @@ from actions.models import (
     CouncilInput,
     ExistingActivity,
     ProgressUpdate,
+    SearchDocument,
     StrategyAction,
     SubPoint,
 )
@@ -28,7 +29,7 @@ from actions.status import Status
 from monitoring import services as round_services
 from monitoring.models import MonitoringRound, ReminderLog
 from reports import services as report_services
-from reports.models import CabinetReport, PlanGeneration
+from reports.models import CabinetReport, Download, PlanGeneration
 from strategy.models import (
     CorporatePriority,
     Recommendation,
@@ -147,6 +148,16 @@ class StrategyActionFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     reference = factory.LazyAttribute(lambda a: f"T{a.theme.number}.{a.position}")
     text = factory.Faker("sentence")
+
+
+class SearchDocumentFactory(DjangoModelFactory):
+    """An action's search document: saving the action makes it (actions/signals.py)."""
+
+    class Meta:
+        model = SearchDocument
+        django_get_or_create = ("strategy_action",)
+
+    strategy_action = factory.SubFactory(StrategyActionFactory)
 
 
 class SubPointFactory(DjangoModelFactory):
@@ -325,9 +336,34 @@ class PlanGenerationFactory(DjangoModelFactory):
     id = PlanGeneration.ROW
 
 
+class DownloadFactory(DjangoModelFactory):
+    """A finished download of the plan as CSV (made without the job, for pages and access)."""
+
+    class Meta:
+        model = Download
+
+    kind = Download.Kind.PLAN_CSV
+    status = Download.Status.READY
+    requested_by = factory.SubFactory(UserFactory)
+    filename = "action-plan.csv"
+    file = factory.django.FileField(filename="action-plan.csv", data=b"Strategy,Theme\r\n")
+    rows_total = 0
+
+
 class PasswordResetRequestFactory(DjangoModelFactory):
     class Meta:
         model = PasswordResetRequest
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     address = "198.51.100.7"
+
+
+class ThemeRollupFactory(DjangoModelFactory):
+    """A theme's dashboard figures (reports/rollups.py): a theme gets its row when it is made,
+    and the row follows its actions, so this fetches that row."""
+
+    class Meta:
+        model = "reports.ThemeRollup"
+        django_get_or_create = ("theme",)
+
+    theme = factory.SubFactory(ThemeFactory)

@@ -54,13 +54,17 @@ from actions.filters import CouncilActionFilter, PlanFilter
 from actions.forms import AddCouncilActionForm, CouncilInputForm, DecisionForm, ProgressUpdateForm
 from actions.models import CouncilAction, StrategyAction
 from monitoring.forms import OpenRoundForm
+from reports.forms import DownloadRequestForm
+from reports.models import Download
 from tests import helpers
+from tests.factories import DownloadFactory
 from tests.test_permission_matrix import (
     MATRIX,
     PERSONAS,
     PRODUCT_APPS,
     add_data,
     decision_data,
+    download_data,
     input_data,
     round_data,
     snapshot,
@@ -134,7 +138,9 @@ def date_parts(form: forms.BaseForm) -> list[list[str]]:
 
 
 def filter_params(filterset_class, model) -> list[str]:
-    return [*input_names(filterset_class(queryset=model.objects.none()).form), "page"]
+    # Every filter, whichever of a drop-down and its text box the form shows (the choice
+    # depends on the data, which there is none of while tests are collected).
+    return [*filterset_class.base_filters, "page"]
 
 
 # The query parameters each URL reads (all of them are also sent to every other GET URL).
@@ -166,6 +172,7 @@ class FormPage:
     data: Callable  # (world) -> valid POST data
     persona: str  # someone the view lets through to the form
     extra: tuple = ()  # inputs the view reads besides the form's, such as `next`
+    shown_on: Callable | None = None  # (world) -> the URL of a page showing the form, if elsewhere
 
     def names(self, world) -> list[str]:
         return [*input_names(self.form(world)), *self.extra]
@@ -182,6 +189,17 @@ FORM_PAGES = [
         "officer",
     ),
     FormPage("round_open", lambda w: OpenRoundForm(), round_data, "coordinator"),
+    FormPage(
+        "new_download",
+        lambda w: DownloadRequestForm(),
+        download_data,
+        "cabinet",
+        # Its fields are the hidden ones of the page that offers a download, such as a failed
+        # download's "Try again".
+        shown_on=lambda w: DownloadFactory(
+            requested_by=w.personas["cabinet"], status=Download.Status.FAILED
+        ).get_absolute_url(),
+    ),
     FormPage(
         "login",
         lambda w: account_forms.LoginForm(),
@@ -587,7 +605,10 @@ def test_field_names_are_in_the_rendered_forms(world, form_page):
     page as first shown; it is swept all the same.)
     """
     client = client_as(world, form_page.persona)
-    url = url_for(form_page.name, world, client)
+    if form_page.shown_on:
+        url = form_page.shown_on(world)
+    else:
+        url = url_for(form_page.name, world, client)
     response = client.get(url)
     assert response.status_code == 200, url
     rendered = set(RENDERED_INPUT.findall(response.content.decode())) - {"csrfmiddlewaretoken"}

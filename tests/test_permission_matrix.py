@@ -18,7 +18,7 @@ from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import helpers
-from tests.factories import MonitoringRoundFactory
+from tests.factories import DownloadFactory, MonitoringRoundFactory
 from tests.helpers import input_form, round_form, update_form
 
 PERSONAS = [
@@ -112,6 +112,22 @@ def round_data(world):
     return round_form(name="Matrix round")
 
 
+def a_download(world):
+    """A finished download of the forum member's, made once per test world."""
+    if not hasattr(world, "download"):
+        world.download = DownloadFactory(requested_by=world.personas["forum_member"])
+    return world.download
+
+
+def download_data(world):
+    return {"kind": "plan_csv", "query": "status=off_track"}
+
+
+# Only the person who asked for a download sees it; to anyone else it is "not found".
+NOT_FOUND = 404
+OWNER_ONLY = {**signed_in(NOT_FOUND, no_role=FORBIDDEN), "forum_member": OK}
+
+
 MATRIX = [
     Row(
         "home",
@@ -189,6 +205,33 @@ MATRIX = [
     Row("cabinet_report_pdf", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row("export_csv", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row("export_xlsx", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row("downloads", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(
+        "new_download",
+        get=everyone(NOT_ALLOWED),
+        # Asking for a file records the request (and, in tests, makes the file at once).
+        post=signed_in(FOUND, no_role=FORBIDDEN),
+        data=download_data,
+        may_change=set(WITH_ROLE),
+    ),
+    Row(
+        "download",
+        kwargs=lambda w: {"pk": a_download(w).pk},
+        get=OWNER_ONLY,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "download_status",
+        kwargs=lambda w: {"pk": a_download(w).pk},
+        get=OWNER_ONLY,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "download_file",
+        kwargs=lambda w: {"pk": a_download(w).pk},
+        get=OWNER_ONLY,
+        post=everyone(NOT_ALLOWED),
+    ),
     Row("rounds", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row(
         "round_open",

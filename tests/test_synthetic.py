@@ -90,7 +90,7 @@ def test_refused_when_debug_is_off(settings):
 def test_bench_measures_the_plan_with_its_query_count():
     synthetic.seed(actions=5, updates_per_action=2)
 
-    results = bench.measure(runs=1, pages=["plan"], csv_memory=False)
+    results = bench.measure(runs=1, pages=["plan"])
 
     plan = results["pages"]["plan"]
     assert plan["status"] == 200

@@ -7,7 +7,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from actions.models import ProgressUpdate
-from tests.factories import TEST_PASSWORD, MonitoringRoundFactory
+from reports import downloads
+from reports.models import Download
+from tests.factories import (
+    TEST_PASSWORD,
+    DownloadFactory,
+    MonitoringRoundFactory,
+    StrategyActionFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -157,3 +164,42 @@ def test_no_axe_violations_on_dashboard_and_report(page: Page, live_server, worl
     page.goto(live_server.url + url)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_large_report_is_made_in_the_background_and_fetched(
+    page: Page, live_server, world, monkeypatch
+):
+    # Anything over one action is "large": made as a background job (in-process here).
+    monkeypatch.setattr(downloads, "INLINE_MAX", dict.fromkeys(downloads.INLINE_MAX, 1))
+    StrategyActionFactory()
+    sign_in(page, live_server, world.personas["cabinet"].username)
+    page.goto(f"{live_server.url}/reports/cabinet/")
+
+    page.get_by_role("link", name="Download this report as a PDF").click()
+    expect(page.get_by_role("heading", name="The Cabinet report as a PDF")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+    page.get_by_role("button", name="Prepare the file").click()
+
+    expect(page.get_by_role("heading", name="Your file is ready")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"Download cabinet-progress-report")).click()
+    with open(download.value.path(), "rb") as file:
+        assert file.read(4) == b"%PDF"
+
+
+def test_a_download_page_follows_the_job_until_the_file_is_ready(page: Page, live_server, world):
+    member = world.personas["forum_member"]
+    job = DownloadFactory(
+        requested_by=member, status=Download.Status.RUNNING, rows_done=10, rows_total=40
+    )
+    sign_in(page, live_server, member.username)
+    page.goto(f"{live_server.url}/downloads/{job.pk}/")
+    expect(page.get_by_text("10 of 40 strategy actions written (25%)")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    Download.objects.filter(pk=job.pk).update(rows_done=30)
+    expect(page.locator("#download-progress")).to_contain_text("30 of 40", timeout=10_000)
+    Download.objects.filter(pk=job.pk).update(status=Download.Status.READY)
+    expect(page.get_by_role("heading", name="Your file is ready")).to_be_visible(timeout=10_000)
