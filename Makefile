@@ -17,7 +17,7 @@ export DEBUG ?= true
 help:
 	@echo "make run   - set up, load the Cabinet report, create the demo admin, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up with the dev extra, lint, check migrations, run the test suite"
-	@echo "make bench - seed 1,000 and 10,000 synthetic actions, time the pages, write docs/benchmarks.md"
+	@echo "make bench - seed 1,000, 10,000 and 50,000 synthetic actions, time the pages in-process and under gunicorn+wrk, time the pages, write docs/benchmarks.md"
 	@echo "make clean - remove the virtualenv, node_modules, built CSS and the SQLite database"
 
 # --- set-up -----------------------------------------------------------------
@@ -74,12 +74,16 @@ test: $(VENV)/.installed-dev css lint
 	$(BIN)/pytest
 
 # --- benchmark ------------------------------------------------------------------
-# Seeds 1,000 and 10,000 synthetic actions (20 updates each) into a benchmark database
-# that it drops and recreates (BENCH_DATABASE_URL, else PostgreSQL tracker_bench on
-# 127.0.0.1:5432 if it answers, else bench.sqlite3), times the pages, writes docs/benchmarks.md.
+# Seeds 1,000, 10,000 and 50,000 synthetic actions (20 updates each) into a benchmark
+# database that it drops and recreates (BENCH_DATABASE_URL, else PostgreSQL tracker_bench on
+# 127.0.0.1:5432 if it answers, else bench.sqlite3), ANALYZEs it, times the pages in-process,
+# then serves them with gunicorn (2 workers, DEBUG off, CACHE_URL if set) and loads each with
+# wrk for 10 s (skipped with a message if wrk is missing; --no-http skips it),
+# and writes docs/benchmarks.md.
 .PHONY: bench
 bench: $(VENV)/.installed-dev css
-	$(MANAGE) bench --sizes 1000 10000 --updates 20 --runs 5 --output docs/benchmarks.md
+	$(MANAGE) bench --sizes 1000 10000 50000 --updates 20 --runs 5 --http-workers 2 \
+		--http-duration 10 --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3

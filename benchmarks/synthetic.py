@@ -34,6 +34,7 @@ from django.utils import timezone
 from accounts.models import Partner, User
 from accounts.roles import Role
 from accounts.services import set_role
+from actions import ordering, search
 from actions.models import (
     ActionPartner,
     ActionPriority,
@@ -47,6 +48,7 @@ from actions.models import (
 from actions.services import reference_letter
 from actions.status import Status
 from monitoring.models import MonitoringRound
+from reports import rollups
 from strategy.models import CorporatePriority, Strategy
 from themes.models import PartnershipExample, Theme
 
@@ -202,6 +204,18 @@ def _analyse(*models) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+def analyse_everything() -> None:
+    """Refresh the planner's statistics for every table in the database (a plain ANALYZE).
+
+    After a bulk load, a table left without statistics is planned as if it were empty, and
+    the pages' figures would measure that, not the code.
+    """
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -313,7 +327,8 @@ def seed(
 ) -> SeedSummary:
     """Add a synthetic plan of `actions` strategy actions with `updates_per_action` updates each.
 
-    One transaction; the rows are made with bulk_create, so no history is recorded.
+    One transaction; the rows are made with bulk_create, so no history is recorded. Then a
+    plain ANALYZE, so that every table in the database has fresh statistics.
     """
     started = time.perf_counter()
     step_started = started
@@ -653,6 +668,19 @@ def seed(
             )
         )
         done("latest update and input")
+
+        # Bulk inserts bypass the signals that keep plan order and search documents.
+        ordering.renumber(everything=True)
+        done("plan order")
+        search.refresh_all()
+        done("search documents")
+        rollups.refresh_all()
+        done("dashboard roll-ups")
+
+    # Every table, not only those above: the pages read the others too (themes, partners,
+    # sessions, …), and the UPDATEs above have just rewritten two of the largest.
+    analyse_everything()
+    done("ANALYZE")
 
     return SeedSummary(
         label=label,

@@ -9,6 +9,12 @@ median server time (``time.perf_counter``) over several runs after a warm-up. Th
 driver then prints one table and writes it, with the machine and database, to
 ``--output`` (docs/benchmarks.md).
 
+Unless ``--no-http``, each size then has an HTTP stage (benchmarks/http_stage.py): the
+same child serves the benchmark database with gunicorn (``--http-workers``, DEBUG off, a
+throwaway SECRET_KEY) and loads ``/healthz`` and each page with wrk for ``--http-duration``
+seconds; the report gives each page's requests/s, p50 and p99, and its cost as a multiple
+of ``/healthz``'s, against the issue's targets.
+
 The benchmark database is ``BENCH_DATABASE_URL`` if set; otherwise PostgreSQL's
 ``tracker_bench`` at 127.0.0.1:5432 if PostgreSQL answers there, else the SQLite
 file ``bench.sqlite3``. It is dropped and made again for each size, so its name
@@ -20,10 +26,7 @@ names, as it is; ``bench --report --results FILE`` re-renders saved results.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
-import gc
 import json
 import logging
 import os
@@ -34,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,12 +56,11 @@ from accounts.models import Partner, User
 from accounts.roles import Role
 from accounts.services import set_role
 from actions.models import StrategyAction
-from benchmarks import synthetic
+from benchmarks import http_stage, jobs_stage, synthetic
 from reports import freshness
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 SQLITE_FILE = "bench.sqlite3"
-CSV_PATH = "/exports/action-plan.csv"
 BENCH_USERNAME = "bench-cabinet-member"
 
 # (key, label, path); "{action}" is the id of the strategy action measured.
@@ -70,8 +71,10 @@ PAGES = [
     # The same page when the plan has just changed, so nothing comes from the cache.
     ("dashboard_cold", "Dashboard, first request after a change", "/dashboard/"),
     ("changes", "Changes (`/dashboard/changes/`)", "/dashboard/changes/"),
-    ("csv", "CSV export (`/exports/action-plan.csv`)", CSV_PATH),
-    ("pdf", "PDF report (`/reports/cabinet.pdf`)", "/reports/cabinet.pdf"),
+    ("search", "Search (`/plan/?q=volunteering`)", "/plan/?q=volunteering"),
+    ("council", "Proposed council actions (`/council-actions/`)", "/council-actions/"),
+    # The exports and the Cabinet report's PDF are measured as the background jobs they are
+    # at these sizes (benchmarks/jobs_stage.py).
 ]
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
@@ -249,81 +252,12 @@ def _without_columns(sql: str) -> str:
     return sql
 
 
-def _csv_lines(chunks):
-    """The decoded lines of a streamed CSV, one at a time (so counting keeps nothing)."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    rest = ""
-    for chunk in chunks:
-        rest += decoder.decode(chunk)
-        *lines, rest = rest.split("\n")
-        for line in lines:
-            yield line + "\n"
-    rest += decoder.decode(b"", final=True)
-    if rest:
-        yield rest
-
-
-class _Counted:
-    """Chunks passed through, counting their bytes."""
-
-    def __init__(self, chunks):
-        self.chunks, self.bytes = chunks, 0
-
-    def __iter__(self):
-        for chunk in self.chunks:
-            self.bytes += len(chunk)
-            yield chunk
-
-
-def measure_csv_memory(client: Client, path: str, errors: _Errors) -> dict:
-    """Stream the whole CSV twice: once to count its rows and bytes, once under tracemalloc.
-
-    (Not the process's resident memory: the same process has just seeded the plan, so the
-    allocator already holds far more than the export could need, and RSS would not move.)
-    """
-    try:
-        response = client.get(path)
-        if response.status_code != 200:
-            return {"status": response.status_code, "error": errors.take()}
-        counted = _Counted(response.streaming_content if response.streaming else [response.content])
-        rows = sum(1 for row in csv.reader(_csv_lines(counted)) if row)
-    except Exception as error:
-        return {"status": None, "error": f"{type(error).__name__}: {error}"[:300]}
-
-    # The heap's peak once half the bytes have been streamed, and at the end: if the export
-    # holds a bounded amount (a chunk of actions), the second half adds nothing to the peak.
-    total = counted.bytes
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        size, half_peak = 0, None
-        response = client.get(path)
-        chunks = response.streaming_content if response.streaming else [response.content]
-        for chunk in chunks:
-            size += len(chunk)
-            if half_peak is None and total and size >= total / 2:
-                half_peak = tracemalloc.get_traced_memory()[1]
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return {
-        "status": response.status_code,
-        "streamed": response.streaming,
-        "rows": rows,
-        "bytes": size,
-        "tracemalloc_peak_bytes": peak,
-        "tracemalloc_half_peak_bytes": half_peak,
-    }
-
-
 def measure(
     *,
     runs: int = 5,
     pdf_runs: int = 3,
     slow_seconds: float = 30.0,
     pages: list[str] | None = None,
-    csv_memory: bool = True,
     log=None,
 ) -> dict:
     """Measure the pages against the database as it is now. Never raises for a failing page."""
@@ -331,18 +265,12 @@ def measure(
     action_id = pick_action()
     wanted = pages or PAGE_KEYS
     results: dict = {"pages": {}, "action_id": action_id}
-    memory_wanted = csv_memory and "csv" in wanted
     with _measuring() as errors:
         client = Client(raise_request_exception=False)
         client.force_login(bench_user())
         for key, label, path in PAGES:
             if key not in wanted:
                 continue
-            if memory_wanted and key != "plan":
-                # After the plan page has loaded the code, before the other pages' allocations.
-                say("  CSV export, streamed for its memory …")
-                results["csv_memory"] = measure_csv_memory(client, CSV_PATH, errors)
-                memory_wanted = False
             if "{action}" in path and action_id is None:
                 results["pages"][key] = {"label": label, "status": None, "error": "no action"}
                 continue
@@ -566,34 +494,49 @@ def _verdicts(runs: list[dict]) -> list[str]:
             f"- **Dashboard median under 150 ms at {biggest['size']:,} actions "
             f"({biggest['database']['vendor']}):** {verdict}"
         )
-    memories = [run.get("csv_memory") for run in by_size]
-    large = memories[-1]
-    if large and large.get("status") == 200 and large.get("tracemalloc_half_peak_bytes"):
-        half, whole = large["tracemalloc_half_peak_bytes"], large["tracemalloc_peak_bytes"]
-        # Bounded: the second half of the stream raises the peak by no more than 10% (+1 MiB).
-        bounded = whole <= half * 1.1 + 1024 * 1024
-        across = ""
-        small = memories[0]
-        if len(memories) > 1 and small and small.get("status") == 200:
-            across = (
-                f"; across sizes {_mib(small['tracemalloc_peak_bytes'])} at "
-                f"{by_size[0]['size']:,} actions ({_mib(small['bytes'])} of CSV), ×"
-                f"{whole / max(1, small['tracemalloc_peak_bytes']):.1f} for "
-                f"×{large['bytes'] / max(1, small['bytes']):.1f} the data"
-            )
-        lines.append(
-            "- **CSV export without memory growing with its size:** "
-            + ("met" if bounded else "not met")
-            + f" — at {biggest['size']:,} actions ({large['rows']:,} rows, "
-            f"{_mib(large['bytes'])}) the Python heap peaked at {_mib(half)} by half-way "
-            f"through the stream and at {_mib(whole)} by its end{across}."
-        )
-    else:
-        lines.append(
-            "- **CSV export without memory growing with its size:** not measured "
-            "(the export failed or was not streamed)."
-        )
+    lines += http_stage.http_verdicts(biggest.get("http"), biggest["size"])
+    lines += jobs_stage.verdicts(biggest)
     return lines
+
+
+def _render_http(runs: list[dict], meta: dict, *, commands: bool = True) -> list[str]:
+    """The HTTP stage's section: a table per size (nothing for results made before it)."""
+    staged = [run for run in runs if run.get("http")]
+    if not staged:
+        if meta.get("http_skipped"):
+            return ["## Under gunicorn and wrk", "", f"Not run: {meta['http_skipped']}.", ""]
+        return []
+    first = next((run["http"] for run in staged if not run["http"].get("skipped")), {})
+    out = ["## Under gunicorn and wrk", ""]
+    if first:
+        out += [
+            f"`config.wsgi` served by gunicorn ({first['workers']} workers, sync) on "
+            f"127.0.0.1 against the same benchmark database, with `DEBUG` off, a throwaway "
+            f"`SECRET_KEY`, collected static files and the cache {first['cache']}. wrk "
+            f"`-t{first['threads']} -c{first['connections']} -d{first['duration_s']:g}s "
+            f"--latency --timeout {first['timeout']}` on each page after a "
+            f"{first['warmup_s']:g} s warm-up, signed in as the Cabinet member by a session "
+            "cookie; `/healthz` (not signed in: one `SELECT 1` and a cache round trip) first "
+            "and last is the floor. **× floor** is the floor's requests/s divided by the "
+            f"page's; the targets are ×{http_stage.HTML_TARGET} for every HTML page and "
+            f"×{http_stage.SEARCH_TARGET} for the search (`q={first['search_word']}`, a word "
+            "of the synthetic actions and updates). A page with errors (a status other than "
+            "200 before or after its run, non-2xx/3xx responses, socket errors) is flagged "
+            "and not judged.",
+            "",
+        ]
+    for run in staged:
+        out += [f"### {run['size']:,} actions", "", *http_stage.render_http_table(run["http"]), ""]
+    if commands and first:
+        out += [
+            "To reproduce one page by hand (what the stage runs for each):",
+            "",
+            "```sh",
+            *http_stage.reproduce(first),
+            "```",
+            "",
+        ]
+    return out
 
 
 def render_report(data: dict) -> str:
@@ -621,7 +564,7 @@ def render_report(data: dict) -> str:
         "## Pages",
         "",
         f"Queries per request, and the median server time over {meta['runs']} runs after one "
-        f"warm-up ({meta['pdf_runs']} for the PDF), signed in as a Cabinet member. "
+        "warm-up, signed in as a Cabinet member. "
         '"error: N" is the HTTP status the page answered with.',
         "",
         render_table(runs),
@@ -641,30 +584,8 @@ def render_report(data: dict) -> str:
     if notes:
         out += ["Notes:", "", *notes, ""]
     out += ["## Against the targets", "", *_verdicts(runs), ""]
-    out += [
-        "## CSV export memory",
-        "",
-        "The whole export streamed through the test client: rows (header included) and bytes, "
-        "and the peak of the Python heap (tracemalloc) once half the bytes had been streamed "
-        "and at the end. tracemalloc sees Python allocations, not the database driver's C "
-        "buffers (on PostgreSQL the export reads through a server-side cursor, so those are "
-        "a chunk at a time too).",
-        "",
-        "| Actions | Status | Rows | Bytes | Heap peak at half-way | Heap peak at the end |",
-        "|---|---|---|---|---|---|",
-    ]
-    for run in runs:
-        m = run.get("csv_memory")
-        if not m:
-            out.append(f"| {run['size']:,} | not measured | | | | |")
-        elif m.get("status") != 200:
-            out.append(f"| {run['size']:,} | error: {m.get('status')} | | | | |")
-        else:
-            out.append(
-                f"| {run['size']:,} | 200{'' if m['streamed'] else ' (not streamed)'} | "
-                f"{m['rows']:,} | {m['bytes']:,} | {_mib(m.get('tracemalloc_half_peak_bytes'))} "
-                f"| {_mib(m['tracemalloc_peak_bytes'])} |"
-            )
+    out += _render_http(runs, meta)
+    out += jobs_stage.render(runs)
     biggest = runs[-1] if runs else None
     where = []
     for key, label, _ in PAGES:
@@ -708,8 +629,8 @@ def render_report(data: dict) -> str:
         "## Method",
         "",
         "- For each size: drop and recreate the benchmark database, `migrate`, then seed one "
-        "synthetic plan with `bulk_create` (benchmarks/synthetic.py; statistics refreshed with "
-        "`ANALYZE`). No history rows are made for synthetic data.",
+        "synthetic plan with `bulk_create` (benchmarks/synthetic.py), then `ANALYZE` the whole "
+        "database so every table has statistics. No history rows are made for synthetic data.",
         "- Pages are requested in-process with Django's test `Client`, signed in with "
         "`force_login` as a Cabinet member, with `DEBUG` off (no query log, no template debug "
         "information) and the project's middleware, sessions and `ATOMIC_REQUESTS`. Times run "
@@ -720,6 +641,8 @@ def render_report(data: dict) -> str:
         f"- The action page is the strategy action with the most proposed council actions; every "
         f"action has {meta['updates']} updates.",
         "- A page whose warm-up takes longer than 30 s is timed once.",
+        "- Under gunicorn: see that section; wrk runs on the same machine as gunicorn and the "
+        "database, so they share its CPUs.",
         "",
     ]
     return "\n".join(out)
@@ -733,8 +656,9 @@ class Command(BaseCommand):
         "Benchmark the plan's pages on synthetic plans of each --sizes (default 1,000 and "
         "10,000 actions): reset a benchmark database per size (BENCH_DATABASE_URL, else "
         "PostgreSQL tracker_bench at 127.0.0.1:5432 if it answers, else bench.sqlite3), "
-        "migrate, seed, measure queries and median time per page, print one table and write "
-        "--output. --measure measures one size in the current database (what each size runs); "
+        "migrate, seed, measure queries and median time per page, then (unless --no-http) "
+        "requests/s and latency under gunicorn and wrk, print the tables and write --output. "
+        "--measure measures one size in the current database (what each size runs); "
         "--report re-renders saved --results."
     )
 
@@ -759,12 +683,37 @@ class Command(BaseCommand):
         mode.add_argument(
             "--report", action="store_true", help="Print (and --output) the saved --results."
         )
+        mode.add_argument(
+            "--job",
+            choices=[kind for kind, _ in jobs_stage.JOBS],
+            help="(Internal) make one download as the worker does; print its time and memory.",
+        )
         parser.add_argument("--actions", type=int, help="With --measure: seed this many first.")
         parser.add_argument(
             "--force", action="store_true", help="Seed even when DEBUG is off (not production!)."
         )
+        http = parser.add_argument_group("HTTP stage (gunicorn + wrk)")
+        http.add_argument(
+            "--no-http", action="store_true", help="Skip the HTTP stage (e.g. without wrk)."
+        )
+        http.add_argument(
+            "--http",
+            action="store_true",
+            help="With --measure: run the HTTP stage too (the driver passes it unless --no-http).",
+        )
+        http.add_argument("--http-workers", type=int, default=2, help="gunicorn workers.")
+        http.add_argument(
+            "--http-duration", type=float, default=10, help="Seconds of wrk per page."
+        )
+        http.add_argument(
+            "--http-warmup", type=float, default=2, help="Seconds of wrk before each (unrecorded)."
+        )
 
     def handle(self, *args, **options):
+        if options["job"]:
+            result = jobs_stage.run_one(options["job"], bench_user())
+            self.stdout.write(jobs_stage.MARKER + json.dumps(result))
+            return None
         if options["measure"]:
             return self.measure(options)
         if options["report"]:
@@ -800,6 +749,15 @@ class Command(BaseCommand):
             },
             "runs": [],
         }
+        http = not options["no_http"]
+        if options["no_http"]:
+            data["meta"]["http_skipped"] = "--no-http was given"
+        elif missing := http_stage.tools_missing():
+            self.stdout.write(
+                self.style.WARNING(f"Skipping the HTTP stage: {missing} (or give --no-http).")
+            )
+            data["meta"]["http_skipped"] = missing
+            http = False
         results.write_text(json.dumps(data, indent=2))
         self.stdout.write(f"Benchmark database: {_safe_url(url)} ({reason})")
         try:
@@ -826,6 +784,16 @@ class Command(BaseCommand):
                 ]
                 if options["pages"]:
                     child += ["--pages", *options["pages"]]
+                if http:
+                    child += [
+                        "--http",
+                        "--http-workers",
+                        str(options["http_workers"]),
+                        "--http-duration",
+                        f"{options['http_duration']:g}",
+                        "--http-warmup",
+                        f"{options['http_warmup']:g}",
+                    ]
                 if options["force"]:
                     child.append("--force")
                 self.stdout.flush()
@@ -860,10 +828,23 @@ class Command(BaseCommand):
             pages=options["pages"],
             log=self._say,
         )
+        self.stdout.write("Background jobs …")
+        run["jobs"] = jobs_stage.measure_jobs(Path(settings.BASE_DIR) / "manage.py", say=self._say)
         run["database"] = database_description()
         run["size"] = size or StrategyAction.objects.count()
         run["seed_seconds"] = summary.seconds if size else None
         run["counts"] = summary.counts if size else _counts()
+        if options["http"] and not options["no_http"]:
+            self.stdout.write("HTTP stage under gunicorn and wrk …")
+            self.stdout.flush()
+            run["http"] = http_stage.run_stage(
+                user=bench_user(),
+                action_id=run["action_id"],
+                workers=options["http_workers"],
+                duration=options["http_duration"],
+                warmup=options["http_warmup"],
+                log=self._say,
+            )
         if options["results"]:
             path = Path(options["results"])
             data = json.loads(path.read_text()) if path.exists() else {"meta": {}, "runs": []}
@@ -881,6 +862,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(render_table(runs))
         for line in _verdicts(runs):
+            self.stdout.write(line)
+        http = _render_http(runs, data.get("meta") or {}, commands=False)
+        for line in ["", *http] if http else []:
             self.stdout.write(line)
         if options["output"]:
             output = Path(options["output"])
