@@ -19,12 +19,32 @@ from .models import CouncilAction, ProgressUpdate, StrategyAction, SubPoint
 
 
 def _action_saving(sender, instance, **kwargs):
-    instance.plan_position = ordering.action_position(instance)
+    """Note what the save changes: most saves (a posted update moving the status) change
+    neither the action's place nor its words, and need no renumbering or new document."""
+    before = (
+        StrategyAction.objects.filter(pk=instance.pk)
+        .values("theme_id", "position", "reference", "text", "plan_position")
+        .first()
+        if instance.pk
+        else None
+    )
+    if before is None:
+        instance._place_moved = instance._words_changed = True
+    else:
+        place, words = (instance.theme_id, instance.position), (instance.reference, instance.text)
+        instance._place_moved = place != (before["theme_id"], before["position"])
+        instance._words_changed = words != (before["reference"], before["text"])
+    if instance._place_moved:
+        instance.plan_position = ordering.action_position(instance)
+    else:
+        instance.plan_position = before["plan_position"]  # as renumbering last left it
 
 
 def _action_saved(sender, instance, **kwargs):
-    ordering.renumber_council_actions_of(instance)
-    search.refresh([instance.pk])
+    if instance._place_moved:
+        ordering.renumber_council_actions_of(instance)
+    if instance._words_changed:
+        search.refresh([instance.pk])
 
 
 def _council_action_saving(sender, instance, **kwargs):

@@ -81,7 +81,8 @@ def prepare_page(request: HttpRequest, *, kind: str, actions: int, query: str = 
 
 
 def _own(request: HttpRequest, pk: int) -> Download:
-    return get_object_or_404(permissions.downloads_of(request.user, Download.objects.all()), pk=pk)
+    downloads_ = Download.objects.select_related("report")
+    return get_object_or_404(permissions.downloads_of(request.user, downloads_), pk=pk)
 
 
 @require_POST

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions import filters, ordering, search
@@ -242,3 +243,20 @@ def test_a_cached_action_card_changes_with_the_next_write_anywhere(user_client):
     point.text = "In the three wards named"  # a sub-point edited in the admin
     point.save()
     assert "In the three wards named" in card()
+
+
+def test_a_status_change_rewrites_neither_the_search_document_nor_the_plan_order():
+    action = StrategyActionFactory(text="Map community hubs")
+    action.status = "off_track"
+
+    with CaptureQueriesContext(connection) as queries:
+        action.save()
+
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
+    assert not [sql for sql in writes if "actions_searchdocument" in sql]
+    assert not [sql for sql in writes if '"actions_councilaction"' in sql]
+    action.text = "Map community hubs and halls"
+    action.save()
+    assert list(search.matching(StrategyAction.objects.all(), "halls")) == [action]
