@@ -17,7 +17,7 @@ export DEBUG ?= true
 help:
 	@echo "make run   - set up, load the Cabinet report, create the demo admin, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up with the dev extra, lint, check migrations, run the test suite"
-	@echo "make bench - seed 1,000, 10,000 and 50,000 synthetic actions, time the pages in-process and under gunicorn+wrk, time the pages, write docs/benchmarks.md"
+	@echo "make bench - seed 1,000, 10,000 and 50,000 synthetic actions, time the pages in-process and under gunicorn+wrk, write docs/benchmarks.md"
 	@echo "make clean - remove the virtualenv, node_modules, built CSS and the SQLite database"
 
 # --- set-up -----------------------------------------------------------------
@@ -76,7 +76,7 @@ test: $(VENV)/.installed-dev css lint
 # --- benchmark ------------------------------------------------------------------
 # Seeds 1,000, 10,000 and 50,000 synthetic actions (20 updates each) into a benchmark
 # database that it drops and recreates (BENCH_DATABASE_URL, else PostgreSQL tracker_bench on
-# 127.0.0.1:5432 if it answers, else bench.sqlite3), ANALYZEs it, times the pages in-process,
+# 127.0.0.1:5432 if it answers, else bench.sqlite3), vacuums and analyses it, times the pages in-process,
 # then serves them with gunicorn (2 workers, DEBUG off, CACHE_URL if set) and loads each with
 # wrk for 10 s (skipped with a message if wrk is missing; --no-http skips it),
 # and writes docs/benchmarks.md.

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
+from govuk import fragments
 from govuk.pagination import paginate
 
 from . import selectors, services
@@ -20,7 +21,13 @@ from .views import progress_form_page, resubmitted
 @require_safe
 @permissions.plan_reader_required
 def council_action_list(request: HttpRequest) -> HttpResponse:
-    """Every proposed council action, filtered by unit, decision, status, overdue."""
+    """Every proposed council action, filtered by unit, decision, status, overdue; kept
+    rendered until the plan changes (govuk/fragments.py)."""
+    content = fragments.cached(request, "council-actions", lambda: _list_content(request))
+    return render(request, "council_actions/list.html", {"content": content})
+
+
+def _list_content(request: HttpRequest) -> fragments.Part:
     filters = CouncilActionFilter(request.GET, queryset=selectors.council_action_list()).lay_out()
     paged = paginate(request, filters.qs)
     context = {
@@ -29,7 +36,9 @@ def council_action_list(request: HttpRequest) -> HttpResponse:
         "query": paged.query,
         "filtered": paged.filtered,
     }
-    return render(request, "council_actions/list.html", context)
+    return fragments.render_part(
+        request, "council_actions/includes/list_content.html", context, paged.page
+    )
 
 
 @require_safe

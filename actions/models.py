@@ -464,7 +464,11 @@ class CouncilAction(TrackedAction):
     class Meta(TrackedAction.Meta):
         ordering = ["strategy_action", "position"]
         verbose_name = "proposed council action"
-        indexes = [models.Index(fields=["plan_position"], name="councilaction_plan_position")]
+        indexes = [
+            models.Index(fields=["plan_position"], name="councilaction_plan_position"),
+            # What changed: proposed council actions added in a window.
+            models.Index(fields=["added_at"], name="councilaction_added_at"),
+        ]
         constraints = [
             *TrackedAction.Meta.constraints,
             models.UniqueConstraint(
@@ -608,6 +612,12 @@ class ProgressUpdate(ProgressRecord):
             models.Index(fields=["strategy_action", "round"], name="progressupdate_action_round"),
             # Who has updated in a round (the dashboard, the round page): an index-only scan.
             models.Index(fields=["round", "strategy_action"], name="progressupdate_round_action"),
+            # What changed: target dates moved in a window, counted from the index alone.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(revised_target_date__isnull=False),
+                name="progressupdate_target_moves",
+            ),
         ]
 
     def __str__(self):
@@ -635,6 +645,14 @@ class CouncilInput(ProgressRecord):
     class Meta(ProgressRecord.Meta):
         verbose_name = "council input"
         verbose_name_plural = "council input"
+        indexes = [
+            # What changed: target dates moved in a window, counted from the index alone.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(revised_target_date__isnull=False),
+                name="councilinput_target_moves",
+            ),
+        ]
 
     def __str__(self):
         return f"Council input on {self.council_action.reference}, {self.created_at:%-d %B %Y}"

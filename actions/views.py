@@ -12,6 +12,7 @@ from accounts.permissions import (
     check_can_update_action,
     plan_reader_required,
 )
+from govuk import fragments
 from govuk.pagination import paginate
 
 from . import search, selectors, services
@@ -19,12 +20,22 @@ from .filters import PlanFilter
 from .forms import ProgressUpdateForm
 
 PROGRESS_FORM = "actions/progress_form.html"
+PLAN_CONTENT = "actions/includes/plan_content.html"
 
 
 @require_safe
 @plan_reader_required
 def plan(request: HttpRequest) -> HttpResponse:
-    """The plan: strategy → themes → actions, filtered by the query string, a page at a time."""
+    """The plan: strategy → themes → actions, filtered by the query string, a page at a time,
+    kept rendered until the plan changes (govuk/fragments.py)."""
+    can_add_theme = request.user.has_perm("themes.add_theme")
+    content = fragments.cached(
+        request, "plan", lambda: _plan_content(request, can_add_theme), vary=[can_add_theme]
+    )
+    return render(request, "actions/plan.html", {"content": content})
+
+
+def _plan_content(request: HttpRequest, can_add_theme: bool) -> fragments.Part:
     filters = PlanFilter(request.GET, queryset=selectors.plan_actions()).lay_out()
     paged = paginate(request, filters.qs)
     context = {
@@ -36,23 +47,36 @@ def plan(request: HttpRequest) -> HttpResponse:
         "current_round": selectors.open_round(),
         "strategies": selectors.current_strategies(),
         "others": [] if paged.filtered else selectors.earlier_strategies(),
+        "can_add_theme": can_add_theme,
     }
-    return render(request, "actions/plan.html", context)
+    return fragments.render_part(request, PLAN_CONTENT, context, paged.page)
 
 
 @require_safe
 @plan_reader_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A strategy action: its words, partners, council actions, timeline and history."""
+    """A strategy action: its words, partners, council actions, timeline and history, kept
+    rendered until the plan changes (govuk/fragments.py)."""
+    action = get_object_or_404(selectors.action_for_update(), pk=pk)
+    flags = {
+        "can_update": can_update_action(request.user, action),
+        "can_add_council_action": can_add_council_action(request.user),
+    }
+    content = fragments.cached(
+        request, "action", lambda: _action_content(request, pk, flags), vary=flags.values()
+    )
+    return render(request, "actions/action_detail.html", {"action": action, "content": content})
+
+
+def _action_content(request: HttpRequest, pk: int, flags: dict) -> fragments.Part:
     action = get_object_or_404(selectors.action_page(), pk=pk)
     context = {
         "action": action,
         "updates": action.updates.all(),
         "changes": selectors.action_changes(action),
-        "can_update": can_update_action(request.user, action),
-        "can_add_council_action": can_add_council_action(request.user),
+        **flags,
     }
-    return render(request, "actions/action_detail.html", context)
+    return fragments.render_part(request, "actions/includes/action_content.html", context)
 
 
 def resubmitted(request: HttpRequest, stale: services.StaleEdit, form_class, **kwargs):

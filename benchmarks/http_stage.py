@@ -25,11 +25,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.test import Client, override_settings
+
+from reports import freshness
 
 WRK_THREADS = 2
 WRK_CONNECTIONS = 8
@@ -65,9 +70,20 @@ HTTP_PAGES = [
     ),
     ("action", "Action page (`/actions/<id>/`)", "/actions/{action}/", HTML_TARGET),
     ("dashboard", "Dashboard (`/dashboard/`)", "/dashboard/", HTML_TARGET),
+    (
+        "plan_churn",
+        "Plan (`/plan/`) while the plan changes every second",
+        "/plan/",
+        HTML_TARGET,
+    ),
     ("healthz_end", "Health check again, at the end (floor)", "/healthz", None),
 ]
 FLOOR_KEYS = ("healthz", "healthz_end")
+# Pages are kept rendered until the plan changes (govuk/fragments.py); these are loaded while
+# the plan's generation moves every CHURN_SECONDS, as if someone saved an update that often,
+# so every worker renders the page afresh once a second.
+CHURN_KEYS = ("plan_churn",)
+CHURN_SECONDS = 1.0
 
 
 # --- wrk's output -------------------------------------------------------------------------
@@ -501,7 +517,10 @@ def run_stage(
                     continue
                 path = path.format(action=action_id)
             signed_in = cookie if target is not None else None
-            stage["pages"][key] = page = _load(port, path, signed_in, duration, warmup)
+            with _changing(every=CHURN_SECONDS if key in CHURN_KEYS else None) as changes:
+                stage["pages"][key] = page = _load(port, path, signed_in, duration, warmup)
+            if key in CHURN_KEYS:
+                page["changes"] = changes["count"]
             problem = page_errors(page)
             if page.get("error") and page.get("status_before") not in (None, 200):
                 page["server_log"] = _tail(log_file)
@@ -518,6 +537,33 @@ def run_stage(
         _stop(process)
         log_file.unlink(missing_ok=True)
     return stage
+
+
+@contextmanager
+def _changing(every: float | None):
+    """While the block runs, move the plan's generation every `every` seconds (in a thread,
+    with its own database connection); yields {"count": how many times it moved}."""
+    done = {"count": 0}
+    if every is None:
+        yield done
+        return
+    stop = threading.Event()
+
+    def change():
+        try:
+            while not stop.wait(every):
+                freshness.bump()
+                done["count"] += 1
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=change, name="bench-changes", daemon=True)
+    thread.start()
+    try:
+        yield done
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def _load(port: int, path: str, cookie: str | None, duration: float, warmup: float) -> dict:

@@ -15,4 +15,7 @@ def plan_generation(request):
     """The plan's generation (reports/freshness.py), read only if a page uses it: the key of
     cached fragments such as each action's card on the plan page, which a change anywhere in
     the plan replaces on every worker at once."""
-    return {"plan_generation": SimpleLazyObject(freshness.generation)}
+    generation = getattr(request, "plan_generation", None)  # config.middleware sets it
+    if generation is None:
+        generation = SimpleLazyObject(freshness.generation)
+    return {"plan_generation": generation}

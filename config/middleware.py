@@ -1,7 +1,11 @@
-"""Refuse web addresses no person types, before any view or database sees them."""
+"""Service-wide middleware: refuse web addresses no person types, before any view or
+database sees them; give each request the plan's generation."""
 
 from django.core.exceptions import SuspiciousOperation
+from django.utils.functional import SimpleLazyObject
 from django.views.defaults import bad_request
+
+from reports import freshness
 
 # Longer than any search, date or number the product asks for; short enough that no
 # database's pattern or number limits are reached (SQLite refuses LIKE patterns over 50 kB).
@@ -19,4 +23,19 @@ class QueryLimitsMiddleware:
             for value in values[1]:
                 if len(value) > LONGEST_QUERY_VALUE or "\x00" in value:
                     return bad_request(request, SuspiciousOperation("Query value refused"))
+        return self.get_response(request)
+
+
+class PlanGenerationMiddleware:
+    """Give each request the plan's generation (reports/freshness.py), read only if a page
+    uses it: the key of the rendered parts that govuk/fragments.py keeps.
+
+    Apps below reports/ cannot import it; they read `request.plan_generation` instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.plan_generation = SimpleLazyObject(freshness.generation)
         return self.get_response(request)

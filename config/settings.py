@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records who made each change, including changes made in the admin.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # request.plan_generation: the key of rendered parts kept until the plan changes.
+    "config.middleware.PlanGenerationMiddleware",
     # Axes last but one: it turns a throttled sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
     # Last, so its 400 page passes back through every header above (CSP, frames, caching).

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce
@@ -437,7 +439,7 @@ class Changes:
 def _listed_council(queryset) -> QuerySet:
     return queryset.select_related(
         "strategy_action", "responsible_unit", "last_input__author"
-    ).order_by("strategy_action__theme__number", "strategy_action__position", "position")
+    ).order_by("plan_position")  # indexed (actions/ordering.py)
 
 
 def _status_at(history, moment) -> Subquery:
@@ -452,12 +454,17 @@ def _statuses(report: CabinetReport, side: str) -> dict[int, str]:
     return {int(pk): row["status"] for pk, row in report.data.get(side, {}).items()}
 
 
+#: (pk, status before, status after) of one action whose status changed, in plan order.
+Moved = tuple[int, str | None, str]
+
+
 def _status_changes(
     actions, *, side: str, since, snapshot, until=None, until_snapshot=None
-) -> list[StatusChange]:
-    """The actions (already listed) whose status at the end of the window differs from its
-    status at the start. Only actions changed in the window are read, so the work follows
-    what changed, not the size of the plan.
+) -> list[Moved]:
+    """The actions whose status at the end of the window differs from its status at the
+    start, as (pk, before, after) in plan order. Only actions changed in the window are read,
+    and only their ids and statuses, so the work follows what changed, lightly; the few
+    shown are loaded by `_loaded`.
 
     The start is a report's figures where there is a report, else the history; the end is
     a later report's figures, else the history at `until`, else the action as it is now.
@@ -465,22 +472,36 @@ def _status_changes(
     history = actions.model.history.model.objects
     window = Q(history_date__gt=since) & (Q(history_date__lte=until) if until else Q())
     candidates = actions.filter(Exists(history.filter(window, id=OuterRef("pk"))))
-    if snapshot is None:
-        candidates = candidates.annotate(then=_status_at(history, since))
-    if until_snapshot is None and until is not None:
-        candidates = candidates.annotate(later=_status_at(history, until))
+    unread = Value(None, output_field=CharField())  # that end is read from a report
+    candidates = candidates.annotate(
+        then=_status_at(history, since) if snapshot is None else unread,
+        later=_status_at(history, until) if until_snapshot is None and until else unread,
+    )
     then = _statuses(snapshot, side) if snapshot is not None else {}
     later = _statuses(until_snapshot, side) if until_snapshot is not None else {}
-    changes = []
-    for action in candidates:
-        before = then.get(action.pk) if snapshot is not None else action.then
+    moved = []
+    rows = candidates.values_list("pk", "status", "then", "later").order_by("plan_position")
+    for pk, status, then_status, later_status in rows.iterator(chunk_size=5000):
+        before = then.get(pk) if snapshot is not None else then_status
         if until_snapshot is not None:
-            after = later.get(action.pk)
+            after = later.get(pk)
         else:
-            after = action.later if until is not None else action.status
+            after = later_status if until is not None else status
         if after and before != after:
-            changes.append(StatusChange(action, Status(before) if before else None, Status(after)))
-    return changes
+            moved.append((pk, before, after))
+    return moved
+
+
+def _loaded(actions, moved: list[Moved], limit: int) -> Capped:
+    """The first `limit` of `moved` as StatusChanges, with the full count."""
+    shown = moved[:limit]
+    by_pk = actions.in_bulk([pk for pk, _, _ in shown])
+    items = [
+        StatusChange(by_pk[pk], Status(before) if before else None, Status(after))
+        for pk, before, after in shown
+        if pk in by_pk
+    ]
+    return Capped(items, len(moved))
 
 
 def changes_since(
@@ -499,11 +520,17 @@ def changes_since(
         "until": until,
         "until_snapshot": until_snapshot,
     }
-    status_changes = _status_changes(_listed(current_strategy_actions()), side="strategy", **window)
-    council_changes = _status_changes(
-        _listed_council(current_council_actions()), side="council", **window
+    strategy_actions = _listed(current_strategy_actions())
+    council_actions = _listed_council(current_council_actions())
+    status_changes = _status_changes(strategy_actions, side="strategy", **window)
+    council_changes = _status_changes(council_actions, side="council", **window)
+    done = Status.COMPLETED.value
+    completed = _loaded(strategy_actions, [m for m in status_changes if m[2] == done], LIST_LIMIT)
+    completed_council = _loaded(
+        council_actions,
+        [m for m in council_changes if m[2] == done],
+        max(LIST_LIMIT - len(completed.items), 0),
     )
-    completed = [c for c in status_changes + council_changes if c.new == Status.COMPLETED]
 
     made = Q(created_at__gt=since) & (Q(created_at__lte=until) if until else Q())
     updates = (
@@ -516,14 +543,21 @@ def changes_since(
         .select_related("council_action", "author", "organisation")
         .order_by("-created_at", "-pk")
     )
-    history = CouncilAction.history.model.objects.filter(
-        Q(history_date__gt=since) & (Q(history_date__lte=until) if until else Q()),
-        id=OuterRef("pk"),
-    )
+    in_window = Q(history_date__gt=since) & (Q(history_date__lte=until) if until else Q())
+    history = CouncilAction.history.model.objects.filter(in_window, id=OuterRef("pk"))
     added_at = Q(added_at__gt=since) & (Q(added_at__lte=until) if until else Q())
+    # Added after the report, or made (through the admin, a fixture) in the window: two
+    # indexed reads joined as a UNION, so the work follows what was added, not the plan.
+    made = CouncilAction.history.model.objects.filter(in_window, history_type="+")
+    added = (
+        CouncilAction.objects.filter(added_at)
+        .order_by()
+        .values("pk")
+        .union(made.order_by().values("id"))
+    )
     new_council = (
         current_council_actions()
-        .filter(added_at | Exists(history.filter(history_type="+")))
+        .filter(pk__in=added)
         .select_related("strategy_action", "responsible_unit", "added_by")
         .order_by("-added_at", "-pk")
     )
@@ -541,9 +575,11 @@ def changes_since(
     return Changes(
         since=since,
         snapshot=snapshot,
-        status_changes=Capped(status_changes[: LIST_LIMIT * 5], len(status_changes)),
-        council_status_changes=Capped(council_changes[: LIST_LIMIT * 5], len(council_changes)),
-        completed=Capped(completed[:LIST_LIMIT], len(completed)),
+        status_changes=_loaded(strategy_actions, status_changes, LIST_LIMIT * 5),
+        council_status_changes=_loaded(council_actions, council_changes, LIST_LIMIT * 5),
+        completed=Capped(
+            completed.items + completed_council.items, completed.count + completed_council.count
+        ),
         new_updates=_capped(updates),
         new_inputs=_capped(inputs),
         target_moves=_capped(updates.filter(revised_target_date__isnull=False)),

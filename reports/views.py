@@ -3,21 +3,18 @@
 import datetime
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
+from govuk import fragments
 from govuk.fields import EARLIEST
 
-from . import cabinet, download_views, downloads, figures, freshness, services
+from . import cabinet, download_views, downloads, figures, services
 from .models import CabinetReport, Download
-
-DASHBOARD_CACHE_SECONDS = 60 * 60
 
 
 @require_safe
@@ -26,16 +23,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     """Progress at a glance, exceptions first: the Cabinet member's landing page.
 
     Everyone sees the same figures, so the body is rendered once per change to the
-    plan (reports/freshness.py) and day, and served from the cache until then.
+    plan and day, and served from the cache until then (govuk/fragments.py).
     """
     today = timezone.localdate()
-    key = f"dashboard-body:{freshness.generation()}:{today.isoformat()}"
-    body = cache.get(key)
-    if body is None:
-        context = cabinet.dashboard_context(today)
-        body = render_to_string("dashboard/body.html", context, request=request)
-        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
-    return render(request, "dashboard/dashboard.html", {"body": body, "today": today})
+    body = fragments.cached(
+        request,
+        "dashboard",
+        lambda: fragments.render_part(
+            request, "dashboard/body.html", cabinet.dashboard_context(today)
+        ),
+    )
+    return render(request, "dashboard/dashboard.html", {"body": body.html, "today": today})
 
 
 DATE_ERROR = "Enter a real date in the format 2026-03-31, or choose a report"
@@ -78,7 +76,14 @@ def _since(request: HttpRequest) -> tuple[datetime.datetime, CabinetReport | Non
 @require_safe
 @permissions.plan_reader_required
 def changes(request: HttpRequest) -> HttpResponse:
-    """What changed since a report (a snapshot) or a date."""
+    """What changed since a report (a snapshot) or a date, kept rendered until the plan
+    changes (govuk/fragments.py). By default the window starts at the latest report, or
+    `cabinet.WINDOW` ago: kept for the day, so its start may be hours behind the clock."""
+    content = fragments.cached(request, "changes", lambda: _changes_content(request))
+    return render(request, "dashboard/changes.html", {"content": content})
+
+
+def _changes_content(request: HttpRequest) -> fragments.Part:
     since, snapshot, error = _since(request)
     context = {
         "changes": figures.changes_since(since=since, snapshot=snapshot),
@@ -86,7 +91,7 @@ def changes(request: HttpRequest) -> HttpResponse:
         "date_error": error,
         "since_value": request.GET.get("since", ""),
     }
-    return render(request, "dashboard/changes.html", context)
+    return fragments.render_part(request, "dashboard/includes/changes_content.html", context)
 
 
 def _generated_report(request: HttpRequest) -> CabinetReport | None:

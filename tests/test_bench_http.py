@@ -340,3 +340,26 @@ def test_without_wrk_the_stage_is_skipped_with_a_message(monkeypatch):
 
     assert result == {"skipped": "wrk is not installed (apt-get install wrk)"}
     assert said == ["  HTTP stage skipped: wrk is not installed (apt-get install wrk)."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_churned_page_is_loaded_while_the_plan_keeps_changing():
+    """The thread moves the generation (as a saved update would) until the block ends."""
+    import time
+
+    from reports import freshness
+
+    before = freshness.generation()
+    with http_stage._changing(every=0.05) as changes:
+        time.sleep(0.5)
+    moved = freshness.generation() - before
+    time.sleep(0.2)
+
+    assert changes["count"] >= 3
+    assert moved == changes["count"]
+    assert freshness.generation() - before == moved  # stopped with the block
+    with http_stage._changing(every=None) as unchanged:
+        pass
+    assert unchanged["count"] == 0
+    assert "plan_churn" in http_stage.CHURN_KEYS
+    assert "plan_churn" in {key for key, *_ in http_stage.HTTP_PAGES}

@@ -139,3 +139,32 @@ def test_digits_from_other_scripts_are_not_report_numbers(user_client, value):
     response = user_client.get(reverse("dashboard_changes"), {"since": value})
     assert response.status_code == 200
     assert "Enter a real date" in response.content.decode()
+
+
+def test_status_changes_are_counted_in_full_and_listed_in_plan_order_up_to_the_cap(
+    monkeypatch, world
+):
+    from reports import figures
+    from tests.factories import StrategyActionFactory
+
+    monkeypatch.setattr(figures, "LIST_LIMIT", 1)  # so at most 5 status changes are listed
+    member = world.personas["forum_member"]
+    actions = [StrategyActionFactory(theme=world.action.theme) for _ in range(6)]
+    since = timezone.now()
+    for action in reversed(actions):  # changed in the opposite order to the plan's
+        post_update(action, member, status=Status.COMPLETED, percent=100)
+    record_input(
+        world.council_action, world.personas["officer"], status=Status.COMPLETED, percent=100
+    )
+
+    changes = figures.changes_since(since=since)
+
+    assert changes.status_changes.count == 6
+    listed = [change.action for change in changes.status_changes.items]
+    assert listed == sorted(actions, key=lambda a: a.plan_position)[:5]
+    assert {(c.old, c.new) for c in changes.status_changes.items} == {
+        (Status.NOT_STARTED, Status.COMPLETED)
+    }
+    assert changes.council_status_changes.count == 1
+    assert changes.completed.count == 7  # six strategy actions and the council action
+    assert len(changes.completed.items) == 1

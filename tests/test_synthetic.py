@@ -68,6 +68,20 @@ def test_each_action_stands_where_its_latest_update_left_it(debug, capsys):
             assert council_action.status == newest.status
 
 
+def test_each_action_has_the_history_the_services_would_have_left(debug, capsys):
+    seed_30(capsys)
+    action = StrategyAction.objects.select_related("last_update").first()
+
+    made, changed = action.history.order_by("history_date")
+    assert (made.history_type, made.status, made.percent_complete) == ("+", "not_started", 0)
+    assert (changed.history_type, changed.status) == ("~", action.status)
+    assert changed.history_date == action.last_update.created_at
+    assert made.history_date < action.updates.order_by("created_at").first().created_at
+    assert CouncilAction.history.filter(history_type="+").count() == CouncilAction.objects.count()
+    seed_30(capsys)  # a second plan records its own history, not the first plan's again
+    assert action.history.count() == 2
+
+
 def test_running_twice_adds_a_second_plan(debug, capsys):
     seed_30(capsys)
     seed_30(capsys)
@@ -148,3 +162,44 @@ def test_bench_report_keeps_a_hand_written_section(tmp_path):
     assert "Old figures" not in text
     assert "| Plan (`/plan/`) |" in text
     assert text.endswith("## Reading these figures (added by hand)\n\nOur notes.\n")
+
+
+def _run(size: int, ms: dict[str, float], queries: dict[str, int] | None = None) -> dict:
+    """A measured size as bench saves it: every page answered, with these medians."""
+    pages = {}
+    for key, label, path in bench.PAGES:
+        median = ms.get(key, 10.0)
+        pages[key] = {"label": label, "path": path, "status": 200, "median_ms": median}
+        pages[key]["queries"] = (queries or {}).get(key, 12)
+    return {"size": size, "pages": pages, "database": {"vendor": "postgresql"}}
+
+
+def test_bench_judges_a_page_rendered_afresh_flat_or_growing():
+    flat = bench._flat_verdict([_run(1000, {"plan_cold": 60}), _run(50_000, {"plan_cold": 85})])
+    grows = bench._flat_verdict(
+        [_run(1000, {"changes_cold": 70}), _run(50_000, {"changes_cold": 400})]
+    )
+    noise = bench._flat_verdict([_run(1000, {"action_cold": 4}), _run(50_000, {"action_cold": 13})])
+
+    assert "met — " in flat
+    assert "Plan, first request after a change 60.0 → 85.0 ms" in flat
+    assert "not met" in grows
+    assert "grows: Changes, first request after a change 70.0 → 400" in grows
+    assert "not met" not in noise  # 4 → 13 ms is within the 10 ms of slack
+
+
+def test_bench_counts_fewer_queries_at_scale_as_no_growth():
+    runs = [
+        _run(1000, {}, {"plan_cold": 27}),
+        _run(10_000, {}, {"plan_cold": 25}),
+        _run(50_000, {}, {"plan_cold": 25}),
+    ]
+    (line,) = [x for x in bench._verdicts(runs) if "more queries" in x]
+    assert "met" in line
+    assert "not met" not in line
+    assert "fewer at scale for Plan, first request after a change (27 → 25 → 25)" in line
+
+    runs[2]["pages"]["search_cold"]["queries"] = 40
+    (line,) = [x for x in bench._verdicts(runs) if "more queries" in x]
+    assert "not met" in line
+    assert "more at scale for Search, first request after a change" in line

@@ -27,6 +27,7 @@ names, as it is; ``bench --report --results FILE`` re-renders saved results.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import logging
 import os
@@ -63,18 +64,28 @@ DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 SQLITE_FILE = "bench.sqlite3"
 BENCH_USERNAME = "bench-cabinet-member"
 
-# (key, label, path); "{action}" is the id of the strategy action measured.
-PAGES = [
+# (key, label, path); "{action}" is the id of the strategy action measured. Pages are kept
+# rendered until the plan changes (govuk/fragments.py), so each is measured twice: as it is
+# mostly served, and as the first request after a change (key "<page>_cold"), with nothing
+# from the cache.
+SERVED = [
     ("plan", "Plan (`/plan/`)", "/plan/"),
     ("action", "Action page (`/actions/<id>/`)", "/actions/{action}/"),
     ("dashboard", "Dashboard (`/dashboard/`)", "/dashboard/"),
-    # The same page when the plan has just changed, so nothing comes from the cache.
-    ("dashboard_cold", "Dashboard, first request after a change", "/dashboard/"),
     ("changes", "Changes (`/dashboard/changes/`)", "/dashboard/changes/"),
     ("search", "Search (`/plan/?q=volunteering`)", "/plan/?q=volunteering"),
     ("council", "Proposed council actions (`/council-actions/`)", "/council-actions/"),
     # The exports and the Cabinet report's PDF are measured as the background jobs they are
     # at these sizes (benchmarks/jobs_stage.py).
+]
+COLD = "_cold"
+PAGES = [
+    page
+    for key, label, path in SERVED
+    for page in (
+        (key, label, path),
+        (key + COLD, f"{label.split(' (`')[0]}, first request after a change", path),
+    )
 ]
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
@@ -282,7 +293,7 @@ def measure(
                 runs=pdf_runs if key == "pdf" else runs,
                 slow_seconds=slow_seconds,
                 errors=errors,
-                before=freshness.bump if key == "dashboard_cold" else None,
+                before=freshness.bump if key.endswith(COLD) else None,
             )
             page["label"] = label
             results["pages"][key] = page
@@ -453,23 +464,29 @@ def _verdicts(runs: list[dict]) -> list[str]:
     """The issue's three targets, against what was measured."""
     lines = []
     by_size = sorted(runs, key=lambda r: r["size"])
-    same, differ, failed = [], [], []
+    same, fewer, more, failed = [], [], [], []
     for key, label, _ in PAGES:
         pages = [run["pages"].get(key) for run in by_size]
-        if any(_failed(page) for page in pages):
+        counts = [page["queries"] for page in pages if not _failed(page)]
+        trail = f"{label} ({' → '.join(str(n) for n in counts)})"
+        if len(counts) < len(pages):
             failed.append(label)
-        elif len({page["queries"] for page in pages}) == 1:
+        elif len(set(counts)) == 1:
             same.append(label)
+        elif all(b <= a for a, b in itertools.pairwise(counts)):
+            fewer.append(trail)  # e.g. a long choice list becomes a text box: no options read
         else:
-            differ.append(f"{label} ({' → '.join(str(p['queries']) for p in pages)})")
+            more.append(trail)
     lines.append(
-        "- **The same query count at every size:** "
-        + ("met" if not differ and not failed else "not met" if differ else "not yet known")
-        + f" — same for {len(same)} of {len(PAGES)} pages"
-        + (f"; differs for {', '.join(differ)}" if differ else "")
+        "- **No page makes more queries as the plan grows:** "
+        + ("not met" if more else "met" if not failed else "not yet known")
+        + f" — the same at every size for {len(same)} of {len(PAGES)} pages"
+        + (f"; fewer at scale for {', '.join(fewer)}" if fewer else "")
+        + (f"; more at scale for {', '.join(more)}" if more else "")
         + (f"; not measured (errors) for {', '.join(failed)}" if failed else "")
         + "."
     )
+    lines.append(_flat_verdict(by_size))
     biggest = by_size[-1]
     dashboard = biggest["pages"].get("dashboard")
     if _failed(dashboard):
@@ -497,6 +514,41 @@ def _verdicts(runs: list[dict]) -> list[str]:
     lines += http_stage.http_verdicts(biggest.get("http"), biggest["size"])
     lines += jobs_stage.verdicts(biggest)
     return lines
+
+
+#: "Flat": the largest size's median at most this many times the smallest's, or at most
+#: FLAT_SLACK_MS more (a few milliseconds are noise, not growth).
+FLAT_RATIO = 1.5
+FLAT_SLACK_MS = 10
+
+
+def _flat_verdict(by_size: list[dict]) -> str:
+    """Whether a page rendered afresh (the first request after a change) costs the same at
+    the smallest and the largest size."""
+    small, big = by_size[0], by_size[-1]
+    label = f"{_size_label(small['size'])} → {_size_label(big['size'])}"
+    if len(by_size) < 2:
+        return "- **Time per request flat as the plan grows:** not known (one size measured)."
+    flat, grows, failed = [], [], []
+    for key, page_label, _ in PAGES:
+        if not key.endswith(COLD):
+            continue
+        a, b = small["pages"].get(key), big["pages"].get(key)
+        if _failed(a) or _failed(b):
+            failed.append(page_label)
+            continue
+        cell = f"{page_label} {_cell_ms(a)} → {_cell_ms(b)} ms"
+        limit = max(a["median_ms"] * FLAT_RATIO, a["median_ms"] + FLAT_SLACK_MS)
+        (flat if b["median_ms"] <= limit else grows).append(cell)
+    verdict = "not met" if grows else "met" if not failed else "not yet known"
+    return (
+        f"- **Time per request flat as the plan grows ({label}, first request after a change, "
+        f"within ×{FLAT_RATIO:g} or {FLAT_SLACK_MS} ms):** {verdict}"
+        + (f" — {'; '.join(flat)}" if flat else "")
+        + (f"; grows: {'; '.join(grows)}" if grows else "")
+        + (f"; not measured (errors) for {', '.join(failed)}" if failed else "")
+        + "."
+    )
 
 
 def _render_http(runs: list[dict], meta: dict, *, commands: bool = True) -> list[str]:
@@ -629,8 +681,9 @@ def render_report(data: dict) -> str:
         "## Method",
         "",
         "- For each size: drop and recreate the benchmark database, `migrate`, then seed one "
-        "synthetic plan with `bulk_create` (benchmarks/synthetic.py), then `ANALYZE` the whole "
-        "database so every table has statistics. No history rows are made for synthetic data.",
+        "synthetic plan with `bulk_create` (benchmarks/synthetic.py), then `VACUUM (ANALYZE)` the "
+        "whole database (on SQLite `ANALYZE`), as autovacuum would after a load, so every table "
+        "has statistics and a visibility map. No history rows are made for synthetic data.",
         "- Pages are requested in-process with Django's test `Client`, signed in with "
         "`force_login` as a Cabinet member, with `DEBUG` off (no query log, no template debug "
         "information) and the project's middleware, sessions and `ATOMIC_REQUESTS`. Times run "
