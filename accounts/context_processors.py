@@ -11,4 +11,5 @@ def roles(request):
         "user_roles": permissions.roles(user),
         "is_administrator": permissions.is_administrator(user),
         "has_own_list": permissions.has_own_list(user),
+        "can_review_any": permissions.can_review_any(user),
     }

@@ -78,6 +78,114 @@ def can_add_council_action(user: User) -> bool:
     return has_role(user, Role.ADMINISTRATOR, Role.COUNCIL_OFFICER)
 
 
+# --- Reviewing progress (monitoring/services.py) ------------------------------------------
+
+#: Given by an administrator to a council officer (in the admin, on the person's page): they
+#: review council input on their unit's and the units' below it proposed council actions.
+REVIEW_INPUT = "actions.review_councilinput"
+
+#: A record's review states, as stored (actions.models.ReviewState, which this module sits
+#: below): waiting for a reviewer, and still with its organisation.
+SUBMITTED = "submitted"
+WITH_ITS_ORGANISATION = ("draft", "returned")
+
+
+def reviews_forum_updates(user) -> bool:
+    """The Forum coordinator (and administrators) review the Forum's progress updates."""
+    return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
+
+
+def is_council_reviewer(user) -> bool:
+    """A council officer given the right to review council input, or an administrator."""
+    if is_administrator(user):
+        return True
+    return (
+        has_role(user, Role.COUNCIL_OFFICER)
+        and user.organisation_id is not None
+        and user.has_perm(REVIEW_INPUT)
+    )
+
+
+def can_review_any(user) -> bool:
+    """Whether the person has a review queue at all."""
+    return reviews_forum_updates(user) or is_council_reviewer(user)
+
+
+def _is_update(record) -> bool:
+    return hasattr(record, "strategy_action_id")
+
+
+def can_review(user, record) -> bool:
+    """Approve or return a record: never one's own; Forum updates by the coordinator, council
+    input by a reviewer for the proposed council action's unit (or a unit above it)."""
+    if record.author_id == user.pk:
+        return False
+    if _is_update(record):
+        return reviews_forum_updates(user)
+    if not is_council_reviewer(user):
+        return False
+    if is_administrator(user):
+        return True
+    return record.council_action.responsible_unit_id in units_answered_for(user)
+
+
+def updates_to_review(user, updates):
+    """The submitted progress updates a person may review (not their own)."""
+    if not reviews_forum_updates(user):
+        return updates.none()
+    return updates.filter(review_state=SUBMITTED).exclude(author=user)
+
+
+def inputs_to_review(user, inputs):
+    """The submitted council input a person may review (not their own)."""
+    if not is_council_reviewer(user):
+        return inputs.none()
+    inputs = inputs.filter(review_state=SUBMITTED).exclude(author=user)
+    if is_administrator(user):
+        return inputs
+    return inputs.filter(council_action__responsible_unit_id__in=units_answered_for(user))
+
+
+def can_see_record(user, record) -> bool:
+    """An approved record is part of the plan; a draft, submitted or returned one is seen by
+    its organisation, and a submitted one by those who may review it."""
+    if not can_read_plan(user):
+        return False
+    if record.review_state == "approved":
+        return True
+    if user.organisation_id is not None and record.organisation_id == user.organisation_id:
+        return True
+    return record.review_state == SUBMITTED and can_review(user, record)
+
+
+def can_change_record(user, record) -> bool:
+    """Change (and submit) a draft or returned record: its organisation's people who may
+    update its action."""
+    if record.review_state not in WITH_ITS_ORGANISATION:
+        return False
+    if user.organisation_id is None or record.organisation_id != user.organisation_id:
+        return False
+    if _is_update(record):
+        return can_update_action(user, record.strategy_action)
+    return can_record_council_input(user, record.council_action)
+
+
+def pending_seen_by(user, records):
+    """Of an action's records (every state), those not approved that the person may see."""
+    pending = records.exclude(review_state="approved")
+    mine = pending.filter(organisation_id=user.organisation_id) if user.organisation_id else None
+    reviewable = [r.pk for r in pending.filter(review_state=SUBMITTED) if can_review(user, r)]
+    seen = pending.filter(pk__in=reviewable)
+    return (seen | mine) if mine is not None else seen
+
+
+def check_can_review(user, record) -> None:
+    if not can_review(user, record):
+        if record.author_id == user.pk:
+            raise PermissionDenied("You cannot review your own update: another reviewer must.")
+        raise PermissionDenied("You may not review this update.")
+
+
 def council_units_for(user: User):
     """The council units a person may make responsible for a new proposed council action."""
     from .models import Partner

@@ -161,8 +161,13 @@ class ProgressRecordAdmin(SimpleHistoryAdmin):
 
     subject_field = ""  # the record's action: "strategy_action" or "council_action"
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "previous_target_date")
+    # The review state moves only through a review (monitoring/services.py), never by hand.
+    readonly_fields = ("created_at", "previous_target_date", "review_state", "review_comment")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        # Every record, whatever its review state (the default manager holds approved ones).
+        return self.model.all_records.get_queryset()
 
     def get_readonly_fields(self, request, obj=None):
         # A record stays with its action: moving it would leave the old action pointing at it.
@@ -211,8 +216,9 @@ class ProgressUpdateAdmin(ProgressRecordAdmin):
         "organisation",
         "status",
         "percent_complete",
+        "review_state",
     )
-    list_filter = ("status", "round", "organisation")
+    list_filter = ("review_state", "status", "round", "organisation")
     search_fields = ("narrative", "next_steps", "strategy_action__reference", "author__full_name")
     list_select_related = ("strategy_action", "author", "organisation")
     raw_id_fields = ("strategy_action", "author")
@@ -228,8 +234,9 @@ class CouncilInputAdmin(ProgressRecordAdmin):
         "organisation",
         "status",
         "percent_complete",
+        "review_state",
     )
-    list_filter = ("status", "organisation")
+    list_filter = ("review_state", "status", "organisation")
     search_fields = ("commentary", "council_action__reference", "author__full_name")
     list_select_related = ("council_action", "author", "organisation")
     raw_id_fields = ("council_action", "author")

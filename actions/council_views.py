@@ -50,6 +50,10 @@ def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "council_action": council_action,
         "inputs": council_action.inputs.all(),
         "can_record": permissions.can_record_council_input(request.user, council_action),
+        "pending": permissions.pending_seen_by(
+            request.user, council_action.inputs(manager="all_records")
+        ),
+        "noun": "council input",
     }
     return render(request, "council_actions/detail.html", context)
 
@@ -61,11 +65,12 @@ def record_input(request: HttpRequest, pk: int) -> HttpResponse:
     council_action = get_object_or_404(selectors.council_action_for_change(), pk=pk)
     permissions.check_can_record_council_input(request.user, council_action)
 
-    def save(data):
-        services.record_council_input(
+    def create(data, *, version, submit):
+        return services.record_council_input(
             council_action=council_action,
             author=request.user,
-            expected_version=data.pop("version"),
+            expected_version=version,
+            submit=submit,
             **data,
         )
 
@@ -76,9 +81,9 @@ def record_input(request: HttpRequest, pk: int) -> HttpResponse:
         page={
             "subject_label": "Proposed council action",
             "heading": "Record the council’s input",
-            "saved": f"The council’s input on {council_action.reference} has been saved.",
+            "noun": "council input",
         },
-        save=save,
+        create=create,
         newer_text=lambda council_input: council_input.commentary,
     )
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from crispy_forms_gds.layout import Button, Field, Fixed, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fixed, Size
 from django import forms
 from django.utils import timezone
 
@@ -15,6 +15,8 @@ from .models import CouncilInput, Decision, ProgressUpdate
 from .status import Status
 
 PAST_TARGET = "The new target date must be today or in the future"
+# The name of the button that keeps a progress record as a draft instead of submitting it.
+SAVE_DRAFT = "save_draft"
 # A target date further ahead than this is asked about (a strategy's plan runs three years).
 FAR_AHEAD = datetime.timedelta(days=5 * 365)
 
@@ -86,13 +88,18 @@ class ProgressRecordForm(forms.ModelForm):
         help_text="Tick the box to save them as they are, or change them.",
     )
 
-    def __init__(self, *args, subject=None, **kwargs):
-        """`subject` is the action as it stands, to tell an unusual answer from a usual one."""
+    def __init__(self, *args, subject=None, reviewed=False, **kwargs):
+        """`subject` is the action as it stands, to tell an unusual answer from a usual one;
+        `reviewed`: whether its strategy reviews updates before they count."""
         super().__init__(*args, **kwargs)
         self.subject = subject
         self.fields["evidence_url"].widget = forms.TextInput(attrs={"spellcheck": "false"})
         no_silent_cuts(self)
-        self.submit = Button("submit", self.submit_label)
+        self.submit = Div(
+            Button("submit", "Submit for review" if reviewed else self.submit_label),
+            Button.secondary(SAVE_DRAFT, "Save as draft"),
+            css_class="govuk-button-group",
+        )
         self.helper = gds_helper(
             "version",
             Field.radios("status", legend_size=Size.MEDIUM),

@@ -519,13 +519,55 @@ def evidence_url_validator():
     )
 
 
+class ReviewState(models.TextChoices):
+    """Where a progress record is in its review (monitoring/services.py)."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+
+
+class ApprovedRecords(models.Manager):
+    """Only approved records: what counts everywhere the plan is read. The default manager,
+    so that a read which forgets to ask shows nothing unreviewed (fail closed)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(review_state=ReviewState.APPROVED)
+
+
 class ProgressRecord(models.Model):
     """Abstract base: a dated record of where an action stands, by a named person.
 
-    A progress update (the Forum's) or council input (the council's). Records are
-    never edited in place by the people who post them: a correction is a new
-    record. The action's current status moves with each one.
+    A progress update (the Forum's) or council input (the council's). It starts as a draft
+    (only its organisation sees it), is submitted, and is approved or returned by a reviewer;
+    where its strategy does not review updates, submitting approves. The action's current
+    status moves only when a record is approved, so everything the plan shows is approved.
+    `objects` holds approved records only; `all_records` every state.
     """
+
+    review_state = models.CharField(
+        "review", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    review_comment = models.TextField(
+        "what to change",
+        max_length=2000,
+        blank=True,
+        help_text="Why a reviewer returned it, for its author.",
+    )
+
+    objects = ApprovedRecords()
+    all_records = models.Manager()
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="%(class)ss"
@@ -555,7 +597,14 @@ class ProgressRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-pk"]
+        default_manager_name = "objects"
+        base_manager_name = "all_records"
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_state__in=ReviewState.values),
+                name="%(class)s_review_state_valid",
+                violation_error_message="Choose a review state from the list.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
                 name="%(class)s_percent_complete_0_to_100",
@@ -586,6 +635,19 @@ class ProgressRecord(models.Model):
     @property
     def status_choice(self):
         return Status(self.status)
+
+    @property
+    def review_choice(self):
+        return ReviewState(self.review_state)
+
+    @property
+    def is_approved(self):
+        return self.review_state == ReviewState.APPROVED
+
+    @property
+    def is_editable(self):
+        """A draft, or returned for changes: its organisation may still change it."""
+        return self.review_state in (ReviewState.DRAFT, ReviewState.RETURNED)
 
 
 class ProgressUpdate(ProgressRecord):
@@ -645,6 +707,12 @@ class CouncilInput(ProgressRecord):
     class Meta(ProgressRecord.Meta):
         verbose_name = "council input"
         verbose_name_plural = "council input"
+        permissions = [
+            (
+                "review_councilinput",
+                "Can review council input for their unit and the units below it",
+            )
+        ]
         indexes = [
             # What changed: target dates moved in a window, counted from the index alone.
             models.Index(

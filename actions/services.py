@@ -12,7 +12,15 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import selectors
-from .models import CouncilAction, CouncilInput, ProgressUpdate, StrategyAction
+from .models import CouncilAction, CouncilInput, ProgressUpdate, ReviewState, StrategyAction
+
+
+class RecordMoved(Exception):
+    """The record was submitted or reviewed after this person started changing it."""
+
+    def __init__(self, record):
+        super().__init__(f"{record} is now {record.get_review_state_display().lower()}")
+        self.record = record
 
 
 class StaleEdit(Exception):
@@ -38,36 +46,128 @@ def _claim(model, pk: int, expected_version: int) -> bool:
     )
 
 
-def _record_progress(*, subject, record, author: User, expected_version: int, latest: str):
-    """Save a progress record and move its subject's status with it, or raise StaleEdit.
+def _stale(model, pk: int, latest: str) -> StaleEdit:
+    now = model.objects.select_related(f"{latest}__author", f"{latest}__organisation").get(pk=pk)
+    return StaleEdit(now, getattr(now, latest))
 
-    `latest` names the subject's field that points at its newest record.
+
+def reviews_updates(subject: StrategyAction | CouncilAction) -> bool:
+    """Whether the subject's strategy reviews progress before it counts."""
+    action = subject if isinstance(subject, StrategyAction) else subject.strategy_action
+    return action.theme.strategy.reviews_updates
+
+
+def _record_progress(
+    *, subject, record, author: User, expected_version: int, latest: str, submit: bool = True
+):
+    """Save a progress record (new, or a draft or returned one revised) as a draft or
+    submitted; where its strategy does not review updates, submitting approves it at once.
+    Raises StaleEdit if the action changed after `expected_version` was read.
+
+    `latest` names the subject's field that points at its newest approved record.
     """
     model = type(subject)
-    if not _claim(model, subject.pk, expected_version):
-        now = model.objects.select_related(f"{latest}__author", f"{latest}__organisation").get(
-            pk=subject.pk
-        )
-        raise StaleEdit(now, getattr(now, latest))
+    now = timezone.now()
+    approve = submit and not reviews_updates(subject)
+    if approve:
+        if not _claim(model, subject.pk, expected_version):  # the row is ours until commit
+            raise _stale(model, subject.pk, latest)
+    elif not model.objects.filter(pk=subject.pk, version=expected_version).exists():
+        raise _stale(model, subject.pk, latest)  # read, not claimed: nothing moves yet
     subject.refresh_from_db()
     record.author = author
     record.organisation_id = author.organisation_id
     record.previous_target_date = subject.target_date
     if not record.revised_target_date:
         record.revision_reason = ""
+    record.review_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+    record.submitted_at = now if submit else None
+    if approve:
+        record.review_state, record.reviewed_at = ReviewState.APPROVED, now
     record.full_clean()
     record._history_user = author
     record.save()
+    if approve:
+        _move(subject, record, latest, changed_by=author)
+    return record
 
+
+def _move(subject, record, latest: str, *, changed_by: User) -> None:
+    """Make the (locked) subject stand where an approved record leaves it."""
     subject.status = record.status
     subject.percent_complete = record.percent_complete
     if record.revised_target_date:
         subject.revised_target_date = record.revised_target_date
     setattr(subject, latest, record)
-    subject._history_user = author
+    subject._history_user = changed_by
     subject.full_clean()
     subject.save()
-    return record
+
+
+# Each kind of record: its action's field, and the action's field for its newest record.
+_SUBJECTS = {ProgressUpdate: ("strategy_action", "last_update"), CouncilInput: ("council_action", "last_input")}
+
+
+@transaction.atomic
+def apply_approved(*, record: ProgressUpdate | CouncilInput, approved_by: User) -> None:
+    """Move a record's action to where the record, just approved, leaves it.
+
+    The review workflow (monitoring/services.py) calls this after locking the action and the
+    record. The version moves, so a form opened before the approval is refused as stale.
+    """
+    subject_field, latest = _SUBJECTS[type(record)]
+    subject = getattr(record, subject_field)
+    subject = type(subject).objects.select_for_update().get(pk=subject.pk)
+    record.previous_target_date = subject.target_date
+    record.save(update_fields=["previous_target_date"])
+    subject.version += 1
+    _move(subject, record, latest, changed_by=approved_by)
+
+
+@transaction.atomic
+def revise_record(
+    *,
+    record: ProgressUpdate | CouncilInput,
+    author: User,
+    expected_version: int,
+    submit: bool,
+    **fields,
+) -> ProgressUpdate | CouncilInput:
+    """Change a draft or returned record (its organisation's), and save it as a draft again
+    or submit it. Raises RecordMoved if it was submitted or reviewed meanwhile."""
+    subject_field, latest = _SUBJECTS[type(record)]
+    locked = type(record).all_records.select_for_update().get(pk=record.pk)
+    if not locked.is_editable:
+        raise RecordMoved(locked)
+    if submit and isinstance(locked, ProgressUpdate):
+        fields["round"] = selectors.open_round()  # it counts for the round it is submitted in
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    return _record_progress(
+        subject=getattr(locked, subject_field),
+        record=locked,
+        author=author,
+        expected_version=expected_version,
+        latest=latest,
+        submit=submit,
+    )
+
+
+def open_record(subject, organisation_id: int | None):
+    """The organisation's draft or returned record on this action, if it has one: the one
+    its next edit continues (so a returned update is corrected, not posted twice)."""
+    if organisation_id is None:
+        return None
+    records = subject.updates if isinstance(subject, StrategyAction) else subject.inputs
+    return (
+        records(manager="all_records")
+        .filter(
+            organisation_id=organisation_id,
+            review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -83,8 +183,10 @@ def post_progress_update(
     evidence_url: str = "",
     revised_target_date: datetime.date | None = None,
     revision_reason: str = "",
+    submit: bool = True,
 ) -> ProgressUpdate:
-    """Record a progress update and move the action's current status, together.
+    """Record a progress update: a draft, or submitted for review; where the strategy does not
+    review updates, submitting approves it and moves the action's status with it.
 
     Raises StaleEdit if the action changed after `expected_version` was read:
     nothing is saved, and the caller shows the newer update.
@@ -106,6 +208,7 @@ def post_progress_update(
         author=author,
         expected_version=expected_version,
         latest="last_update",
+        submit=submit,
     )
 
 
@@ -155,8 +258,10 @@ def record_council_input(
     evidence_url: str = "",
     revised_target_date: datetime.date | None = None,
     revision_reason: str = "",
+    submit: bool = True,
 ) -> CouncilInput:
-    """Record the council's input and move the proposed council action's status, together."""
+    """Record the council's input: a draft, or submitted for review (approved at once where
+    the strategy does not review updates, moving the proposed council action's status)."""
     council_input = CouncilInput(
         council_action=council_action,
         status=status,
@@ -173,6 +278,7 @@ def record_council_input(
         author=author,
         expected_version=expected_version,
         latest="last_input",
+        submit=submit,
     )
 
 

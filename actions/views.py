@@ -10,6 +10,7 @@ from accounts.permissions import (
     can_add_council_action,
     can_update_action,
     check_can_update_action,
+    pending_seen_by,
     plan_reader_required,
 )
 from govuk import fragments
@@ -17,7 +18,8 @@ from govuk.pagination import paginate
 
 from . import search, selectors, services
 from .filters import PlanFilter
-from .forms import ProgressUpdateForm
+from .forms import SAVE_DRAFT, ProgressUpdateForm
+from .models import ReviewState
 
 PROGRESS_FORM = "actions/progress_form.html"
 PLAN_CONTENT = "actions/includes/plan_content.html"
@@ -65,7 +67,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     content = fragments.cached(
         request, "action", lambda: _action_content(request, pk, flags), vary=flags.values()
     )
-    return render(request, "actions/action_detail.html", {"action": action, "content": content})
+    pending = pending_seen_by(request.user, action.updates(manager="all_records"))
+    context = {"action": action, "content": content, "pending": pending, "noun": "update"}
+    return render(request, "actions/action_detail.html", context)
 
 
 def _action_content(request: HttpRequest, pk: int, flags: dict) -> fragments.Part:
@@ -87,37 +91,70 @@ def resubmitted(request: HttpRequest, stale: services.StaleEdit, form_class, **k
     return form_class(data, **kwargs)
 
 
-def progress_form_page(request: HttpRequest, *, subject, form_class, page: dict, save, newer_text):
+def progress_form_page(request: HttpRequest, *, subject, form_class, page: dict, create, newer_text):
     """The flow shared by posting an update and recording council input.
 
-    GET shows the form, starting from the subject's status. POST validates and
-    calls `save(cleaned_data)`; if someone else saved first (StaleEdit), the form
-    comes back with their progress record shown (409).
+    GET shows the form: the organisation's draft or returned record on the subject if it has
+    one (to carry on with), else a new one starting from the subject's status. POST saves it
+    as a draft ("Save as draft") or submits it: `create(data, version=, submit=)` makes a
+    new record, services.revise_record changes the draft. If someone else's update was
+    approved first (StaleEdit), the form comes back with theirs shown (409).
     """
-    context = {**page, "subject": subject}
+    draft = services.open_record(subject, request.user.organisation_id)
+    reviewed = services.reviews_updates(subject)
+    context = {**page, "subject": subject, "draft": draft, "reviewed": reviewed}
+    options = {"subject": subject, "reviewed": reviewed, "instance": draft}
     if request.method == "GET":
-        initial = {
-            "version": subject.version,
-            "status": subject.status,
-            "percent_complete": subject.percent_complete,
-        }
-        form = form_class(initial=initial, subject=subject)
+        initial = {"version": subject.version}
+        if draft is None:
+            initial.update(status=subject.status, percent_complete=subject.percent_complete)
+        form = form_class(initial=initial, **options)
         return render(request, PROGRESS_FORM, {**context, "form": form})
-    form = form_class(request.POST, subject=subject)
+    form = form_class(request.POST, **options)
     if not form.is_valid():
         return render(request, PROGRESS_FORM, {**context, "form": form})
+    data = {name: value for name, value in form.cleaned_data.items() if name != "confirm"}
+    version, submit = data.pop("version"), SAVE_DRAFT not in request.POST
     try:
-        save({name: value for name, value in form.cleaned_data.items() if name != "confirm"})
+        if draft is None:
+            record = create(data, version=version, submit=submit)
+        else:
+            record = services.revise_record(
+                record=draft,
+                author=request.user,
+                expected_version=version,
+                submit=submit,
+                **data,
+            )
     except services.StaleEdit as stale:
         context.update(
             subject=stale.subject,
-            form=resubmitted(request, stale, form_class, subject=stale.subject),
+            form=resubmitted(request, stale, form_class, subject=stale.subject, reviewed=reviewed),
             newer=stale.latest,
             newer_text=newer_text(stale.latest) if stale.latest else "",
         )
         return render(request, PROGRESS_FORM, context, status=409)
-    messages.success(request, page["saved"])
+    except services.RecordMoved as moved:
+        state = moved.record.get_review_state_display().lower()
+        messages.error(request, f"Your organisation’s {page['noun']} is now {state}: it was not changed.")
+        return redirect(subject)
+    messages.success(request, saved_message(record, page["noun"], subject.reference))
     return redirect(subject)
+
+
+def saved_message(record, noun: str, reference: str) -> str:
+    """What the person is told once their update is saved, by where it now stands."""
+    if record.review_state == ReviewState.DRAFT:
+        return (
+            f"Your draft {noun} on {reference} has been saved. Only your organisation can see "
+            "it: submit it when it is ready."
+        )
+    if record.review_state == ReviewState.SUBMITTED:
+        return (
+            f"Your {noun} on {reference} has been submitted for review. It counts once a "
+            "reviewer approves it."
+        )
+    return f"Your {noun} on {reference} has been saved."
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,11 +164,12 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(selectors.action_for_update(), pk=pk)
     check_can_update_action(request.user, action)
 
-    def save(data):
-        services.post_progress_update(
+    def create(data, *, version, submit):
+        return services.post_progress_update(
             strategy_action=action,
             author=request.user,
-            expected_version=data.pop("version"),
+            expected_version=version,
+            submit=submit,
             **data,
         )
 
@@ -142,8 +180,8 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
         page={
             "subject_label": "Strategy action",
             "heading": "Post a progress update",
-            "saved": f"Your update on {action.reference} has been saved.",
+            "noun": "update",
         },
-        save=save,
+        create=create,
         newer_text=lambda update: update.narrative,
     )

@@ -42,6 +42,7 @@ from actions.models import (
     CouncilInput,
     Decision,
     ProgressUpdate,
+    ReviewState,
     StrategyAction,
     SubPoint,
 )
@@ -258,6 +259,11 @@ def _record_history(queryset, last_report: str, report_model, *, made) -> int:
             list(ids_params),
         )
         return added + cursor.rowcount
+
+
+def approved_at(moment: datetime.datetime) -> dict:
+    """A synthetic record's review: submitted and approved when it was made."""
+    return {"review_state": ReviewState.APPROVED, "submitted_at": moment, "reviewed_at": moment}
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -660,6 +666,7 @@ def seed(
                         author=author,
                         organisation_id=author.organisation_id,
                         created_at=at,
+                        **approved_at(at),
                         round=round_ if at >= round_since else None,
                         narrative=text.sentences(2),
                         next_steps=text.sentence() if rng.random() < 0.5 else "",
@@ -679,6 +686,7 @@ def seed(
                         author=author,
                         organisation_id=author.organisation_id,
                         created_at=at,
+                        **approved_at(at),
                         commentary=text.sentences(2),
                         resources="Within existing resources" if rng.random() < 0.3 else "",
                         **_report_fields(plan, i, status, percent, reason),

@@ -14,11 +14,14 @@ from django.views.decorators.http import require_safe
 
 from accounts import permissions
 from accounts.roles import Role
-from actions.models import ProgressUpdate
+from actions.models import ProgressUpdate, ReviewState
 from actions.selectors import strategy_actions_for_partner
 from monitoring.selectors import actions_due_an_update, current_round
 
 logger = logging.getLogger(__name__)
+
+# The landing page lists at most this many of an organisation's drafts and returned updates.
+UNFINISHED_MAX = 50
 
 
 @require_safe
@@ -55,14 +58,26 @@ def forum_landing(user) -> dict:
     """A Forum member's actions, with what the open round still needs from them."""
     actions = list(strategy_actions_for_partner(user.organisation_id))
     round_ = current_round()
+    # Submitted counts as done by the organisation; it counts in the figures once approved.
     updated = (
         set(
-            ProgressUpdate.objects.filter(round=round_, strategy_action__in=actions).values_list(
-                "strategy_action_id", flat=True
-            )
+            ProgressUpdate.all_records.filter(
+                round=round_,
+                strategy_action__in=actions,
+                review_state__in=[ReviewState.SUBMITTED, ReviewState.APPROVED],
+            ).values_list("strategy_action_id", flat=True)
         )
         if round_ and actions
         else set()
+    )
+    # What is still with the organisation: drafts, and updates returned with a comment.
+    unfinished = list(
+        ProgressUpdate.all_records.filter(
+            organisation_id=user.organisation_id,
+            review_state__in=[ReviewState.RETURNED, ReviewState.DRAFT],
+        )
+        .select_related("strategy_action", "reviewed_by")
+        .order_by("-review_state", "-created_at")[:UNFINISHED_MAX]
     )
     # Due: the same rule as the round page and the reminders (open, in a current plan).
     due = (
@@ -84,6 +99,8 @@ def forum_landing(user) -> dict:
         "still_to_update": sum(action.due_this_round for action in actions),
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else None,
+        "returned": [record for record in unfinished if record.review_state == ReviewState.RETURNED],
+        "drafts": [record for record in unfinished if record.review_state == ReviewState.DRAFT],
     }
 
 

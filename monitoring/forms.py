@@ -71,3 +71,68 @@ class OpenRoundForm(GdsFormMixin, forms.Form):
     def add_date_error(self, name: str, message: str) -> None:
         self.fields[name].mark(message)
         self.add_error(name, message)
+
+
+# --- Reviewing progress -----------------------------------------------------------------------
+
+NOTHING_SELECTED = "Select at least one update to approve"
+COMMENT_NEEDED = "Say what to change, so the author can put it right"
+DECISION_NEEDED = "Choose whether to approve the update or return it for changes"
+
+
+class ApproveSelectedForm(forms.Form):
+    """The review queue's boxes: the updates to approve at once ("update-12", "input-5")."""
+
+    records = forms.MultipleChoiceField(
+        label="Updates to approve",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": NOTHING_SELECTED,
+            "invalid_choice": "Select updates from the list",
+        },
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].choices = choices
+
+    def clean_records(self) -> list[str]:
+        # Anything that passed the choices is a "<kind>-<id>" of this reviewer's queue.
+        return list(dict.fromkeys(self.cleaned_data["records"]))
+
+
+class ReviewForm(GdsFormMixin, forms.Form):
+    """Approve an update, or return it with a comment saying what to change."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+    submit_label = "Save your review"
+
+    decision = forms.ChoiceField(
+        label="Your review",
+        choices=[(APPROVE, "Approve it: it counts from now on"), (RETURN, "Return it for changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": DECISION_NEEDED},
+    )
+    comment = forms.CharField(
+        label="What to change",
+        help_text="Needed if you return it. The author is emailed this and sees it when they change it.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "The comment must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size="govuk-fieldset__legend--m"),
+            Field.textarea("comment", label_size="govuk-label--s", max_characters=2000),
+            Button("submit", self.submit_label),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", COMMENT_NEEDED)
+        return cleaned

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from accounts.models import Partner
-from actions.models import ActionPartner, ProgressUpdate, StrategyAction
+from actions.models import ActionPartner, ProgressUpdate, ReviewState, StrategyAction
 
 from .models import MonitoringRound
 
@@ -37,8 +37,11 @@ def round_progress(round_: MonitoringRound) -> list[PartnerProgress]:
 
     Two queries whatever the size: the responsibilities, and the ids updated in the round.
     """
+    # Submitted counts as done by the organisation (no reminder); approved as well, of course.
     updated_ids = set(
-        ProgressUpdate.objects.filter(round=round_).values_list("strategy_action_id", flat=True)
+        ProgressUpdate.all_records.filter(
+            round=round_, review_state__in=[ReviewState.SUBMITTED, ReviewState.APPROVED]
+        ).values_list("strategy_action_id", flat=True)
     )
     # Due an update, or updated in this round (even if that update completed the action).
     in_round = StrategyAction.objects.in_current_plans().filter(pk__in=updated_ids)

@@ -219,6 +219,14 @@ class Strategy(Cited):
     corporate_priorities = models.ManyToManyField(
         CorporatePriority, blank=True, related_name="strategies"
     )
+    reviews_updates = models.BooleanField(
+        "updates are reviewed",
+        default=True,
+        help_text=(
+            "On: progress updates and council input count only once a reviewer approves them. "
+            "Off: submitting approves."
+        ),
+    )
 
     objects = StrategyManager()
 

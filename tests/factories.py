@@ -12,6 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Partner, PasswordResetRequest, User
+from accounts.roles import Role
 from accounts.services import set_role
 from actions import services as action_services
 from actions.models import (
@@ -21,6 +22,7 @@ from actions.models import (
     CouncilInput,
     ExistingActivity,
     ProgressUpdate,
+    ReviewState,
     SearchDocument,
     StrategyAction,
     SubPoint,
@@ -253,10 +255,12 @@ def _check_round(round_):
 
 
 class ProgressUpdateFactory(DjangoModelFactory):
-    """A progress update posted through actions.services.post_progress_update.
+    """A progress update posted through actions.services.post_progress_update, and approved
+    through monitoring.services.approve by a coordinator made for the purpose (`approved=False`
+    leaves it submitted, or a draft with `submit=False`).
 
     The action's status, percent complete, revised target date and last_update
-    move with it. `round` may be given only as the round that is open (the
+    move with it once approved. `round` may be given only as the round that is open (the
     service decides the round); `organisation` is always the author's.
     """
 
@@ -270,19 +274,30 @@ class ProgressUpdateFactory(DjangoModelFactory):
     narrative = factory.Faker("paragraph")
 
     @classmethod
-    def _create(cls, model_class, *args, strategy_action, round=None, organisation=None, **kwargs):
+    def _create(
+        cls,
+        model_class,
+        *args,
+        strategy_action,
+        round=None,
+        organisation=None,
+        approved=True,
+        **kwargs,
+    ):
         _check_round(round)
         if organisation is not None and organisation != kwargs["author"].organisation:
             raise ValueError("An update's organisation is its author's: change the author's.")
-        return action_services.post_progress_update(
+        update = action_services.post_progress_update(
             strategy_action=strategy_action,
             expected_version=_current_version(StrategyAction, strategy_action.pk),
             **kwargs,
         )
+        return _approved(update, Role.FORUM_COORDINATOR) if approved else update
 
 
 class CouncilInputFactory(DjangoModelFactory):
-    """Council input recorded through actions.services.record_council_input.
+    """Council input recorded through actions.services.record_council_input, and approved by an
+    administrator made for the purpose (`approved=False` leaves it submitted).
 
     The proposed council action's status, percent complete, revised target date
     and last_input move with it.
@@ -298,14 +313,23 @@ class CouncilInputFactory(DjangoModelFactory):
     commentary = factory.Faker("paragraph")
 
     @classmethod
-    def _create(cls, model_class, *args, council_action, organisation=None, **kwargs):
+    def _create(cls, model_class, *args, council_action, organisation=None, approved=True, **kwargs):
         if organisation is not None and organisation != kwargs["author"].organisation:
             raise ValueError("Input's organisation is its author's: change the author's.")
-        return action_services.record_council_input(
+        council_input = action_services.record_council_input(
             council_action=council_action,
             expected_version=_current_version(CouncilAction, council_action.pk),
             **kwargs,
         )
+        return _approved(council_input, Role.ADMINISTRATOR) if approved else council_input
+
+
+def _approved(record, reviewer_role: str):
+    """The record approved by a reviewer made for the purpose, where its strategy reviews
+    updates and it was submitted (a draft stays a draft)."""
+    if record.review_state != ReviewState.SUBMITTED:
+        return record
+    return round_services.approve(record=record, reviewer=UserFactory(role=reviewer_role))
 
 
 class CabinetReportFactory(DjangoModelFactory):

@@ -53,7 +53,7 @@ from accounts.models import Partner, User
 from actions.filters import CouncilActionFilter, PlanFilter
 from actions.forms import AddCouncilActionForm, CouncilInputForm, DecisionForm, ProgressUpdateForm
 from actions.models import CouncilAction, StrategyAction
-from monitoring.forms import OpenRoundForm
+from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
 from tests import helpers
@@ -62,6 +62,7 @@ from tests.test_permission_matrix import (
     MATRIX,
     PERSONAS,
     PRODUCT_APPS,
+    a_submitted_update,
     add_data,
     decision_data,
     download_data,
@@ -190,6 +191,20 @@ FORM_PAGES = [
     ),
     FormPage("round_open", lambda w: OpenRoundForm(), round_data, "coordinator"),
     FormPage(
+        "review",
+        lambda w: ReviewForm(),
+        lambda w: {"decision": "return", "comment": "Add the numbers trained."},
+        "coordinator",
+    ),
+    FormPage(
+        "review_approve_selected",
+        lambda w: ApproveSelectedForm(),
+        lambda w: {"records": [f"update-{a_submitted_update(w).pk}"]},
+        "coordinator",
+        # The boxes are on the review queue's page.
+        shown_on=lambda w: a_submitted_update(w) and reverse("review_queue"),
+    ),
+    FormPage(
         "new_download",
         lambda w: DownloadRequestForm(),
         download_data,
@@ -234,7 +249,9 @@ FORM_PAGES = [
     ),
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}
-ROW = {row.name: row for row in MATRIX}
+ROW: dict = {}
+for _row in MATRIX:  # a URL with two rows (say, reviewing an update or input) is reached by its first
+    ROW.setdefault(_row.name, _row)
 
 
 # --- Sending a request and judging its response -------------------------------------------
@@ -439,7 +456,7 @@ def post_rows():
     return [row for row in MATRIX if any(code != 405 for code in row.post.values())]
 
 
-@pytest.mark.parametrize("row", post_rows(), ids=lambda r: r.name)
+@pytest.mark.parametrize("row", post_rows(), ids=lambda r: r.label)
 def test_every_post_as_every_persona(world, row):
     """Every persona, every short-list value in every field at once (and some unknown keys)."""
     problems = Problems()
@@ -447,7 +464,7 @@ def test_every_post_as_every_persona(world, row):
     names = page.names(world) if page else []
     for persona in PERSONAS:
         client = client_as(world, persona)
-        url = url_for(row.name, world, client)
+        url = url_for(row.name, world, client) if row.case == "" else row.url(world)
         for value in SHORT:
             refresh(world)
             data = {**every_value(names, value), "junk": value, "version": value}

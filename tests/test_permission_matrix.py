@@ -18,7 +18,12 @@ from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import helpers
-from tests.factories import DownloadFactory, MonitoringRoundFactory
+from tests.factories import (
+    CouncilInputFactory,
+    DownloadFactory,
+    MonitoringRoundFactory,
+    ProgressUpdateFactory,
+)
 from tests.helpers import input_form, round_form, update_form
 
 PERSONAS = [
@@ -59,6 +64,11 @@ class Row:
     kwargs: object = None  # callable(world) -> dict of URL kwargs
     data: object = None  # callable(world) -> POST data
     may_change: set = field(default_factory=set)  # personas whose POST may change rows
+    case: str = ""  # told apart in test ids when one URL has two rows
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}[{self.case}]" if self.case else self.name
 
     def url(self, world):
         return reverse(self.name, kwargs=self.kwargs(world) if self.kwargs else None)
@@ -121,6 +131,35 @@ def a_download(world):
 
 def download_data(world):
     return {"kind": "plan_csv", "query": "status=off_track"}
+
+
+def a_submitted_update(world):
+    """The forum member's update on world.action, waiting for review, made once per world."""
+    if not hasattr(world, "submitted_update"):
+        world.submitted_update = ProgressUpdateFactory(
+            strategy_action=world.action, author=world.personas["forum_member"], approved=False
+        )
+    return world.submitted_update
+
+
+def a_submitted_input(world):
+    """The officer's input on world.council_action, waiting for review, made once per world."""
+    if not hasattr(world, "submitted_input"):
+        world.submitted_input = CouncilInputFactory(
+            council_action=world.council_action, author=world.personas["officer"], approved=False
+        )
+    return world.submitted_input
+
+
+REVIEWERS = {"coordinator", "admin"}  # of Forum updates; council input: administrators here
+# A record not yet approved is "not found" to those who may neither see nor review it; its
+# organisation sees it but may not review it (403).
+UPDATE_REVIEW = {
+    **signed_in(NOT_FOUND, no_role=FORBIDDEN),
+    "forum_member": FORBIDDEN,
+    **dict.fromkeys(REVIEWERS, OK),
+}
+INPUT_REVIEW = {**signed_in(NOT_FOUND, no_role=FORBIDDEN), "officer": FORBIDDEN, "admin": OK}
 
 
 # Only the person who asked for a download sees it; to anyone else it is "not found".
@@ -232,6 +271,32 @@ MATRIX = [
         get=OWNER_ONLY,
         post=everyone(NOT_ALLOWED),
     ),
+    Row("review_queue", get=only(REVIEWERS, OK), post=everyone(NOT_ALLOWED)),
+    Row(
+        "review_approve_selected",
+        get=everyone(NOT_ALLOWED),
+        post=only(REVIEWERS, FOUND),
+        data=lambda w: {"records": [f"update-{a_submitted_update(w).pk}"]},
+        may_change=REVIEWERS,
+    ),
+    Row(
+        "review",
+        kwargs=lambda w: {"kind": "update", "pk": a_submitted_update(w).pk},
+        case="update",
+        get=UPDATE_REVIEW,
+        post={**UPDATE_REVIEW, **dict.fromkeys(REVIEWERS, FOUND)},
+        data=lambda w: {"decision": "approve"},
+        may_change=REVIEWERS,
+    ),
+    Row(
+        "review",
+        kwargs=lambda w: {"kind": "input", "pk": a_submitted_input(w).pk},
+        case="input",
+        get=INPUT_REVIEW,
+        post={**INPUT_REVIEW, "admin": FOUND},
+        data=lambda w: {"decision": "return", "comment": "Matrix comment"},
+        may_change={"admin"},
+    ),
     Row("rounds", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row(
         "round_open",
@@ -293,7 +358,8 @@ def snapshot() -> str:
     digest = hashlib.sha256()
     for app in PRODUCT_APPS:
         for model in sorted(apps.get_app_config(app).get_models(), key=lambda m: m.__name__):
-            rows = model._default_manager.order_by("pk")
+            # Every row, whatever a default manager leaves out (progress not yet approved).
+            rows = model._base_manager.order_by("pk")
             digest.update(serializers.serialize("json", rows).encode())
     return digest.hexdigest()
 
@@ -304,7 +370,7 @@ def client_for(client, world, persona):
 
 def cases(method):
     return [
-        pytest.param(row, persona, id=f"{method}-{row.name}-{persona}")
+        pytest.param(row, persona, id=f"{method}-{row.label}-{persona}")
         for row in MATRIX
         for persona in PERSONAS
     ]

@@ -13,6 +13,7 @@ from tests.factories import (
     TEST_PASSWORD,
     DownloadFactory,
     MonitoringRoundFactory,
+    ProgressUpdateFactory,
     StrategyActionFactory,
 )
 
@@ -26,14 +27,24 @@ def sign_in(page: Page, live_server, username: str):
     page.get_by_role("button", name="Sign in").click()
 
 
+def no_review(action):
+    """The action's strategy switches review off: submitting approves."""
+    strategy = action.theme.strategy
+    strategy.reviews_updates = False
+    strategy.save()
+
+
 def fill_update(page: Page, narrative: str, percent: str = "40"):
     page.get_by_label("On track").check()
     page.get_by_label("Percent complete").fill(percent)
     page.get_by_label("What has happened").fill(narrative)
 
 
-def test_forum_member_posts_an_update_from_their_landing_page(page: Page, live_server, world):
+def test_forum_member_submits_and_the_coordinator_approves_from_the_queue(
+    browser, live_server, world
+):
     member = world.personas["forum_member"]
+    page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
     sign_in(page, live_server, member.username)
 
     expect(page.get_by_role("heading", name="Your actions")).to_be_visible()
@@ -42,19 +53,64 @@ def test_forum_member_posts_an_update_from_their_landing_page(page: Page, live_s
 
     page.get_by_role("button", name="Post a progress update").click()
     fill_update(page, "We held the first partners' meeting.")
-    page.get_by_role("button", name="Save update").click()
+    page.get_by_role("button", name="Submit for review").click()
 
-    expect(page.get_by_text("has been saved")).to_be_visible()
-    expect(page.get_by_text("We held the first partners' meeting.")).to_be_visible()
-    assert ProgressUpdate.objects.filter(strategy_action=world.action, author=member).count() == 1
+    expect(page.get_by_text("has been submitted for review")).to_be_visible()
+    expect(page.locator("#pending")).to_contain_text("Submitted for review")
+    assert ProgressUpdate.all_records.filter(strategy_action=world.action, author=member).count() == 1
+    assert not ProgressUpdate.objects.exists()  # nothing counts yet
 
-    page.goto(f"{live_server.url}/plan/")
-    card = page.locator(f"#action-{world.action.pk}")
+    reviewer = browser.new_context().new_page()
+    sign_in(reviewer, live_server, world.personas["coordinator"].username)
+    reviewer.get_by_role("link", name="Reviews").first.click()
+    expect(reviewer.get_by_role("heading", name="Updates waiting for your review")).to_be_visible()
+    assert Axe().run(reviewer).violations_count == 0
+    reviewer.get_by_label(f"Approve the update on {world.action.reference}").check()
+    reviewer.get_by_role("button", name="Approve the selected updates").click()
+    expect(reviewer.get_by_text("Approved 1 update.")).to_be_visible()
+    expect(reviewer.get_by_text("Nothing is waiting for your review.")).to_be_visible()
+
+    reviewer.goto(f"{live_server.url}/plan/")
+    card = reviewer.locator(f"#action-{world.action.pk}")
     expect(card).to_contain_text("On track, 40% complete")
     expect(card).to_contain_text(member.full_name)
 
 
+def test_a_returned_update_is_put_right_and_resubmitted(browser, live_server, world):
+    update = ProgressUpdateFactory(
+        strategy_action=world.action,
+        author=world.personas["forum_member"],
+        narrative="Met partners.",
+        approved=False,
+    )
+    reviewer = browser.new_context().new_page()
+    sign_in(reviewer, live_server, world.personas["coordinator"].username)
+    reviewer.goto(f"{live_server.url}/reviews/update/{update.pk}/")
+    reviewer.get_by_role("button", name="Save your review").click()  # nothing chosen
+    expect(reviewer.get_by_text("There is a problem")).to_be_visible()
+    assert Axe().run(reviewer).violations_count == 0
+    reviewer.get_by_label("Return it for changes").check()
+    reviewer.get_by_label("What to change").fill("Which partners, and what was agreed?")
+    reviewer.get_by_role("button", name="Save your review").click()
+    expect(reviewer.get_by_text("with your comment")).to_be_visible()
+
+    member = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(member, live_server, world.personas["forum_member"].username)
+    expect(member.get_by_role("heading", name="Returned to you for changes")).to_be_visible()
+    expect(member.get_by_text("Which partners, and what was agreed?")).to_be_visible()
+    member.get_by_role("link", name=f"Change your update on {world.action.reference}").click()
+    expect(member.get_by_label("What has happened")).to_have_value("Met partners.")
+    assert Axe().run(member).violations_count == 0
+    member.get_by_label("What has happened").fill("Met the three lead partners; agreed a venue.")
+    member.get_by_role("button", name="Submit for review").click()
+    expect(member.get_by_text("has been submitted for review")).to_be_visible()
+    update.refresh_from_db()
+    assert update.review_state == "submitted"
+    assert update.narrative == "Met the three lead partners; agreed a venue."
+
+
 def test_a_stale_second_edit_is_refused_without_loss(browser, live_server, world):
+    no_review(world.action)
     first = browser.new_context().new_page()
     second = browser.new_context().new_page()
     sign_in(first, live_server, world.personas["forum_member"].username)
@@ -95,7 +151,7 @@ def test_no_axe_violations(page: Page, live_server, world, which):
     page.goto(live_server.url + urls[which])
     if which == "update-errors":
         page.get_by_label("Percent complete").fill("150")
-        page.get_by_role("button", name="Save update").click()
+        page.get_by_role("button", name="Submit for review").click()
         expect(page.get_by_text("There is a problem")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
@@ -104,6 +160,7 @@ def test_no_axe_violations(page: Page, live_server, world, which):
 def test_officer_records_council_input_and_sees_it_beside_the_forums_view(
     page: Page, live_server, world
 ):
+    no_review(world.action)
     officer = world.personas["officer"]
     sign_in(page, live_server, officer.username)
 
