@@ -683,7 +683,8 @@ def render_report(data: dict) -> str:
         "- For each size: drop and recreate the benchmark database, `migrate`, then seed one "
         "synthetic plan with `bulk_create` (benchmarks/synthetic.py), then `VACUUM (ANALYZE)` the "
         "whole database (on SQLite `ANALYZE`), as autovacuum would after a load, so every table "
-        "has statistics and a visibility map. No history rows are made for synthetic data.",
+        "has statistics and a visibility map. Each action's history is two rows: made (not "
+        "started) before its first update, and changed by its latest report.",
         "- Pages are requested in-process with Django's test `Client`, signed in with "
         "`force_login` as a Cabinet member, with `DEBUG` off (no query log, no template debug "
         "information) and the project's middleware, sessions and `ATOMIC_REQUESTS`. Times run "
