@@ -566,9 +566,6 @@ class ProgressRecord(models.Model):
         help_text="Why a reviewer returned it, for its author.",
     )
 
-    objects = ApprovedRecords()
-    all_records = models.Manager()
-
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="%(class)ss"
     )
@@ -593,6 +590,10 @@ class ProgressRecord(models.Model):
     revision_reason = models.TextField(
         "reason for the new target date", max_length=1000, blank=True
     )
+
+    # Meta.default_manager_name makes `objects` (approved records only) the default manager.
+    all_records = models.Manager()
+    objects = ApprovedRecords()
 
     class Meta:
         abstract = True
@@ -685,6 +686,11 @@ class ProgressUpdate(ProgressRecord):
     def __str__(self):
         return f"Update on {self.strategy_action.reference}, {self.created_at:%-d %B %Y}"
 
+    @property
+    def subject(self):
+        """The action it reports on (as CouncilInput.subject)."""
+        return self.strategy_action
+
     def get_absolute_url(self):
         return f"{self.strategy_action.get_absolute_url()}#update-{self.pk}"
 
@@ -724,6 +730,11 @@ class CouncilInput(ProgressRecord):
 
     def __str__(self):
         return f"Council input on {self.council_action.reference}, {self.created_at:%-d %B %Y}"
+
+    @property
+    def subject(self):
+        """The action it reports on (as ProgressUpdate.subject)."""
+        return self.council_action
 
     def get_absolute_url(self):
         return f"{self.council_action.get_absolute_url()}#input-{self.pk}"

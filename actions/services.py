@@ -52,9 +52,14 @@ def _stale(model, pk: int, latest: str) -> StaleEdit:
 
 
 def reviews_updates(subject: StrategyAction | CouncilAction) -> bool:
-    """Whether the subject's strategy reviews progress before it counts."""
-    action = subject if isinstance(subject, StrategyAction) else subject.strategy_action
-    return action.theme.strategy.reviews_updates
+    """Whether the subject's strategy reviews progress before it counts, as it is now in the
+    database (not as an object loaded earlier says)."""
+    action_id = subject.pk if isinstance(subject, StrategyAction) else subject.strategy_action_id
+    return (
+        StrategyAction.objects.filter(pk=action_id)
+        .values_list("theme__strategy__reviews_updates", flat=True)
+        .get()
+    )
 
 
 def _record_progress(
@@ -105,7 +110,10 @@ def _move(subject, record, latest: str, *, changed_by: User) -> None:
 
 
 # Each kind of record: its action's field, and the action's field for its newest record.
-_SUBJECTS = {ProgressUpdate: ("strategy_action", "last_update"), CouncilInput: ("council_action", "last_input")}
+_SUBJECTS = {
+    ProgressUpdate: ("strategy_action", "last_update"),
+    CouncilInput: ("council_action", "last_input"),
+}
 
 
 @transaction.atomic

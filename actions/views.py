@@ -91,7 +91,9 @@ def resubmitted(request: HttpRequest, stale: services.StaleEdit, form_class, **k
     return form_class(data, **kwargs)
 
 
-def progress_form_page(request: HttpRequest, *, subject, form_class, page: dict, create, newer_text):
+def progress_form_page(
+    request: HttpRequest, *, subject, form_class, page: dict, create, newer_text
+):
     """The flow shared by posting an update and recording council input.
 
     GET shows the form: the organisation's draft or returned record on the subject if it has
@@ -136,7 +138,9 @@ def progress_form_page(request: HttpRequest, *, subject, form_class, page: dict,
         return render(request, PROGRESS_FORM, context, status=409)
     except services.RecordMoved as moved:
         state = moved.record.get_review_state_display().lower()
-        messages.error(request, f"Your organisation’s {page['noun']} is now {state}: it was not changed.")
+        messages.error(
+            request, f"Your organisation’s {page['noun']} is now {state}: it was not changed."
+        )
         return redirect(subject)
     messages.success(request, saved_message(record, page["noun"], subject.reference))
     return redirect(subject)

@@ -261,6 +261,10 @@ def _record_history(queryset, last_report: str, report_model, *, made) -> int:
         return added + cursor.rowcount
 
 
+#: One action in this many has an update waiting for review.
+PENDING_EVERY = 50
+
+
 def approved_at(moment: datetime.datetime) -> dict:
     """A synthetic record's review: submitted and approved when it was made."""
     return {"review_state": ReviewState.APPROVED, "submitted_at": moment, "reviewed_at": moment}
@@ -692,8 +696,30 @@ def seed(
                         **_report_fields(plan, i, status, percent, reason),
                     )
 
+        def waiting():
+            """One action in PENDING_EVERY has an update submitted in the open round and
+            waiting for review (the review queue's work); it counts nowhere yet."""
+            for index, (action, plan) in enumerate(zip(new_actions, action_plans, strict=True)):
+                if index % PENDING_EVERY:
+                    continue
+                author = rng.choice(members)
+                at = now - datetime.timedelta(minutes=rng.randint(5, 20 * 24 * 60))
+                yield ProgressUpdate(
+                    strategy_action=action,
+                    author=author,
+                    organisation_id=author.organisation_id,
+                    created_at=at,
+                    review_state=ReviewState.SUBMITTED,
+                    submitted_at=at,
+                    round=round_,
+                    narrative=text.sentences(2),
+                    status=plan.final_status,
+                    percent_complete=plan.final_percent,
+                )
+
         with _keeping_created_at(ProgressUpdate, CouncilInput):
             _stream(ProgressUpdate, updates(), counts, "progress updates")
+            _stream(ProgressUpdate, waiting(), counts, "updates waiting for review")
             done("progress updates")
             _stream(CouncilInput, inputs(), counts, "council input")
             done("council input")

@@ -99,7 +99,9 @@ def forum_landing(user) -> dict:
         "still_to_update": sum(action.due_this_round for action in actions),
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else None,
-        "returned": [record for record in unfinished if record.review_state == ReviewState.RETURNED],
+        "returned": [
+            record for record in unfinished if record.review_state == ReviewState.RETURNED
+        ],
         "drafts": [record for record in unfinished if record.review_state == ReviewState.DRAFT],
     }
 

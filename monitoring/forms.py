@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Button, Field, Fixed, Layout
+from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -116,7 +116,9 @@ class ReviewForm(GdsFormMixin, forms.Form):
     )
     comment = forms.CharField(
         label="What to change",
-        help_text="Needed if you return it. The author is emailed this and sees it when they change it.",
+        help_text=(
+            "Needed if you return it. The author is emailed this and sees it when they change it."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=2000,
@@ -126,8 +128,8 @@ class ReviewForm(GdsFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
-            Field.radios("decision", legend_size="govuk-fieldset__legend--m"),
-            Field.textarea("comment", label_size="govuk-label--s", max_characters=2000),
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("comment", label_size=Size.SMALL, max_characters=2000),
             Button("submit", self.submit_label),
         )
 

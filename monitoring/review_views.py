@@ -45,9 +45,7 @@ def _queue(user) -> dict:
 def _require_reviewer(user) -> None:
     permissions.require_read_plan(user)
     if not permissions.can_review_any(user):
-        raise PermissionDenied(
-            "Only the Forum coordinator and council reviewers review updates."
-        )
+        raise PermissionDenied("Only the Forum coordinator and council reviewers review updates.")
 
 
 @require_safe
@@ -118,7 +116,7 @@ def review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """One submitted update beside where its action stands now: approve it, or return it
     with a comment saying what to change."""
     record = _record(request, kind, pk)
-    subject = record.strategy_action if kind == "update" else record.council_action
+    subject = record.subject
     context = {"record": record, "subject": subject, "kind": kind}
     if request.method == "GET":
         return render(request, "reviews/review.html", {**context, "form": ReviewForm()})
@@ -173,7 +171,7 @@ def _noun(kind: str) -> str:
 
 
 def _conflict_text(record) -> str:
-    subject = getattr(record, "strategy_action", None) or record.council_action
+    subject = record.subject
     who = f" by {record.reviewed_by}" if record.reviewed_by else ""
     return (
         f"The update on {subject.reference} is already "

@@ -75,7 +75,9 @@ def _locked_for_review(record):
     admin lock the action first), the record re-read as it is now."""
     model = type(record)
     subject_field = "strategy_action" if isinstance(record, ProgressUpdate) else "council_action"
-    subject_id = model.all_records.filter(pk=record.pk).values_list(f"{subject_field}_id", flat=True)
+    subject_id = model.all_records.filter(pk=record.pk).values_list(
+        f"{subject_field}_id", flat=True
+    )
     subject_model = model._meta.get_field(subject_field).related_model
     list(subject_model.objects.select_for_update().filter(pk__in=subject_id).values("pk"))
     return model.all_records.select_for_update().select_related("author").get(pk=record.pk)
@@ -131,7 +133,7 @@ def _tell_author(record, base_url: str) -> None:
     author = record.author
     if not author.email or not author.is_active:
         return
-    subject_obj = getattr(record, "strategy_action", None) or record.council_action
+    subject_obj = record.subject
     returned = record.review_state == ReviewState.RETURNED
     context = {
         "record": record,
@@ -147,6 +149,4 @@ def _tell_author(record, base_url: str) -> None:
     verdict = "returned for changes" if returned else "approved"
     title = f"Your update on {subject_obj.reference} was {verdict}"
     body = render_to_string("monitoring/email/reviewed.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(title, body, None, [author.email], fail_silently=False)
-    )
+    transaction.on_commit(lambda: send_mail(title, body, None, [author.email], fail_silently=False))

@@ -89,3 +89,12 @@ class World:
 @pytest.fixture
 def world(db):
     return World()
+
+
+@pytest.fixture
+def review_off(world):
+    """Every strategy so far stops reviewing updates: submitting approves at once. For tests of
+    posting itself (the form, stale edits, history); tests/test_review.py tests the review."""
+    from strategy.models import Strategy
+
+    Strategy.objects.update(reviews_updates=False)

@@ -313,7 +313,9 @@ class CouncilInputFactory(DjangoModelFactory):
     commentary = factory.Faker("paragraph")
 
     @classmethod
-    def _create(cls, model_class, *args, council_action, organisation=None, approved=True, **kwargs):
+    def _create(
+        cls, model_class, *args, council_action, organisation=None, approved=True, **kwargs
+    ):
         if organisation is not None and organisation != kwargs["author"].organisation:
             raise ValueError("Input's organisation is its author's: change the author's.")
         council_input = action_services.record_council_input(

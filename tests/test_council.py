@@ -19,7 +19,9 @@ from tests.factories import (
 )
 from tests.helpers import input_form, post_update, queries_for, record_input, signed_in
 
-pytestmark = pytest.mark.django_db
+# These test posting itself, where submitting approves (review off): the review is tested in
+# tests/test_review.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_off")]
 
 
 @pytest.fixture

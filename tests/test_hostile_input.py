@@ -250,7 +250,9 @@ FORM_PAGES = [
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}
 ROW: dict = {}
-for _row in MATRIX:  # a URL with two rows (say, reviewing an update or input) is reached by its first
+for (
+    _row
+) in MATRIX:  # a URL with two rows (say, reviewing an update or input) is reached by its first
     ROW.setdefault(_row.name, _row)
 
 

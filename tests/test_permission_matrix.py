@@ -133,6 +133,11 @@ def download_data(world):
     return {"kind": "plan_csv", "query": "status=off_track"}
 
 
+# Only the person who asked for a download sees it; to anyone else it is "not found".
+NOT_FOUND = 404
+OWNER_ONLY = {**signed_in(NOT_FOUND, no_role=FORBIDDEN), "forum_member": OK}
+
+
 def a_submitted_update(world):
     """The forum member's update on world.action, waiting for review, made once per world."""
     if not hasattr(world, "submitted_update"):
@@ -160,11 +165,6 @@ UPDATE_REVIEW = {
     **dict.fromkeys(REVIEWERS, OK),
 }
 INPUT_REVIEW = {**signed_in(NOT_FOUND, no_role=FORBIDDEN), "officer": FORBIDDEN, "admin": OK}
-
-
-# Only the person who asked for a download sees it; to anyone else it is "not found".
-NOT_FOUND = 404
-OWNER_ONLY = {**signed_in(NOT_FOUND, no_role=FORBIDDEN), "forum_member": OK}
 
 
 MATRIX = [

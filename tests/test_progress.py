@@ -12,7 +12,9 @@ from actions.status import Status
 from tests.factories import MonitoringRoundFactory
 from tests.helpers import post_update, signed_in, update_form
 
-pytestmark = pytest.mark.django_db
+# These test posting itself, where submitting approves (review off): the review is tested in
+# tests/test_review.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_off")]
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def council_reviewer(unit):
     return reviewer
 
 
-# --- Drafts and submissions ---------------------------------------------------------------------
+# --- Drafts and submissions ----------------------------------------------------------------------
 
 
 def test_a_draft_is_seen_only_by_its_organisation_and_counts_nowhere(client, world):
@@ -142,7 +142,8 @@ def test_until_approved_cabinet_sees_the_previous_state_and_reviewers_see_it_wai
     assert NARRATIVE not in page
     assert "awaiting review" not in page
     assert NARRATIVE not in cabinet.get(reverse("dashboard")).text
-    assert NARRATIVE not in cabinet.get(reverse("export_csv")).content.decode()
+    csv_body = b"".join(cabinet.get(reverse("export_csv")).streaming_content).decode()
+    assert NARRATIVE not in csv_body
 
     coordinator = signed_in(client, world.personas["coordinator"])
     page = coordinator.get(reverse("action", args=[world.action.pk])).text
@@ -169,9 +170,12 @@ def test_approving_makes_it_count_and_emails_the_author(
     (email,) = mail.outbox
     assert email.to == [world.personas["forum_member"].email]
     assert "approved" in email.subject
-    assert NARRATIVE in signed_in(client, world.personas["cabinet"]).get(
-        reverse("action", args=[world.action.pk])
-    ).text
+    assert (
+        NARRATIVE
+        in signed_in(client, world.personas["cabinet"])
+        .get(reverse("action", args=[world.action.pk]))
+        .text
+    )
 
 
 def test_returning_needs_a_comment_which_the_author_reads_by_email_and_on_landing(
@@ -199,7 +203,9 @@ def test_returning_needs_a_comment_which_the_author_reads_by_email_and_on_landin
     assert "Returned to you for changes" in landing
     assert "Say how many were trained." in landing
     member = signed_in(client, world.personas["forum_member"])
-    assert "Returned for changes" in member.get(reverse("action_update", args=[world.action.pk])).text
+    assert (
+        "Returned for changes" in member.get(reverse("action_update", args=[world.action.pk])).text
+    )
 
     post(member, world.action, narrative="Twelve trained, of fifteen.")
     update.refresh_from_db()
@@ -210,8 +216,7 @@ def test_returning_needs_a_comment_which_the_author_reads_by_email_and_on_landin
 
 
 def test_nobody_reviews_their_own_update(client, world):
-    coordinator = world.personas["coordinator"]
-    ActionPartnerFactory(strategy_action=world.action, partner=coordinator.organisation)
+    coordinator = world.personas["coordinator"]  # may post on any action
     own = ProgressUpdateFactory(strategy_action=world.action, author=coordinator, approved=False)
 
     response = signed_in(client, coordinator).post(review_url(own), {"decision": "approve"})
@@ -237,7 +242,7 @@ def test_a_forum_member_cannot_review_and_has_no_queue(client, world):
     assert update.review_state == ReviewState.SUBMITTED
 
 
-# --- The review queue ------------------------------------------------------------------------------
+# --- The review queue ----------------------------------------------------------------------------
 
 
 def test_a_reviewer_approves_several_at_once_and_is_told_of_one_taken_meanwhile(client, world):
@@ -312,7 +317,7 @@ def test_two_reviewers_at_once_one_wins_and_the_other_is_told(client, world):
     )
 
 
-# --- Council input ----------------------------------------------------------------------------------
+# --- Council input -------------------------------------------------------------------------------
 
 
 def test_a_council_reviewer_reviews_input_for_their_units_only(client, world):
@@ -350,3 +355,22 @@ def test_an_officer_without_the_right_to_review_has_no_queue(client, world):
         404,
     )
     assert CouncilInput.objects.count() == 0  # nothing approved
+
+
+def test_an_update_approved_while_another_is_typed_makes_the_second_stale(client, world):
+    member = signed_in(client, world.personas["forum_member"])
+    opened_at = world.action.version  # the member opens the form
+    other = ProgressUpdateFactory(  # someone else's update is approved meanwhile
+        strategy_action=world.action,
+        author=world.personas["coordinator"],
+        narrative="Approved first",
+    )
+    assert other.review_state == ReviewState.APPROVED
+
+    response = post(member, world.action, version=opened_at, narrative="Typed meanwhile")
+
+    assert response.status_code == 409
+    assert "Someone else has just updated this action" in response.text
+    assert "Approved first" in response.text
+    assert "Typed meanwhile" in response.text
+    assert not ProgressUpdate.all_records.filter(narrative="Typed meanwhile").exists()

@@ -99,6 +99,7 @@ def test_a_missing_reason_is_said_once(member, world):
     assert not ProgressUpdate.objects.exists()
 
 
+@pytest.mark.usefixtures("review_off")  # saved means counted: submitting approves
 def test_percent_going_down_is_asked_about_then_saved_when_confirmed(member, world):
     post_update(world.action, world.personas["forum_member"], Status.ON_TRACK, 60)
     world.action.refresh_from_db()

@@ -4,12 +4,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import Client
 
 from accounts.models import User
 from accounts.roles import Role
-from actions.models import CouncilAction, ProgressUpdate, StrategyAction
+from actions.models import CouncilAction, ProgressUpdate, ReviewState, StrategyAction
 from actions.status import Status
 from benchmarks import synthetic
 from benchmarks.management.commands import bench
@@ -33,9 +33,11 @@ def test_seed_creates_the_expected_counts(debug, capsys):
     assert StrategyAction.objects.count() == 30
     assert ProgressUpdate.objects.count() == 90
     assert CouncilAction.objects.exists()
-    assert set(StrategyAction.objects.annotate(n=Count("updates")).values_list("n", flat=True)) == {
-        3
-    }
+    approved = Count("updates", filter=Q(updates__review_state=ReviewState.APPROVED))
+    assert set(StrategyAction.objects.annotate(n=approved).values_list("n", flat=True)) == {3}
+    # One action in 50 also has an update waiting for review (the first of these 30).
+    waiting = ProgressUpdate.all_records.filter(review_state=ReviewState.SUBMITTED)
+    assert waiting.count() == 1
     assert StrategyAction.objects.values("theme__strategy").distinct().count() == 1
     assert "progress updates" in out
     assert "Seeded in" in out

@@ -57,7 +57,9 @@ def test_forum_member_submits_and_the_coordinator_approves_from_the_queue(
 
     expect(page.get_by_text("has been submitted for review")).to_be_visible()
     expect(page.locator("#pending")).to_contain_text("Submitted for review")
-    assert ProgressUpdate.all_records.filter(strategy_action=world.action, author=member).count() == 1
+    assert (
+        ProgressUpdate.all_records.filter(strategy_action=world.action, author=member).count() == 1
+    )
     assert not ProgressUpdate.objects.exists()  # nothing counts yet
 
     reviewer = browser.new_context().new_page()

@@ -75,8 +75,9 @@ def test_a_forum_member_sees_what_to_update_and_updates_it(page: Page, live_serv
     page.get_by_label("On track").check()
     page.get_by_label("Percent complete").fill("30")
     page.get_by_label("What has happened").fill("Met the partners.")
-    page.get_by_role("button", name="Save update").click()
-    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("has been submitted for review")).to_be_visible()
+    page.goto(f"{live_server.url}/")  # submitted is the organisation's part done
 
     expect(page.get_by_text("You have updated all your actions for this round.")).to_be_visible()
 
@@ -89,13 +90,13 @@ def test_unusual_answers_are_asked_about_in_the_browser(page: Page, live_server,
     page.get_by_label("On track").check()
     page.get_by_label("Percent complete").fill("40")
     page.get_by_label("What has happened").fill("Less done than we thought.")
-    page.get_by_role("button", name="Save update").click()
+    page.get_by_role("button", name="Submit for review").click()
 
     expect(page.locator(".govuk-error-summary")).to_contain_text("goes down from 60% to 40%")
     assert Axe().run(page).violations_count == 0
     page.get_by_label("Yes, these answers are right").check()
-    page.get_by_role("button", name="Save update").click()
-    expect(page.get_by_text("has been saved")).to_be_visible()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("has been submitted for review")).to_be_visible()
 
 
 def test_govuk_frontend_runs_under_the_content_security_policy(page: Page, live_server, world):

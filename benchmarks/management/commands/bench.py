@@ -63,6 +63,7 @@ from reports import freshness
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 SQLITE_FILE = "bench.sqlite3"
 BENCH_USERNAME = "bench-cabinet-member"
+BENCH_COORDINATOR = "bench-forum-coordinator"
 
 # (key, label, path); "{action}" is the id of the strategy action measured. Pages are kept
 # rendered until the plan changes (govuk/fragments.py), so each is measured twice: as it is
@@ -87,24 +88,29 @@ PAGES = [
         (key + COLD, f"{label.split(' (`')[0]}, first request after a change", path),
     )
 ]
+# Pages only a reviewer has, requested as the benchmark's Forum coordinator: the synthetic plan
+# has an update waiting for review on one action in 50 (synthetic.PENDING_EVERY).
+AS_COORDINATOR = {"review_queue"}
+PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
 # --- Measuring, in the benchmark database's process ---------------------------------------
 
 
-def bench_user() -> User:
-    """A Cabinet member (reads everything, changes nothing) to sign in as."""
+def bench_user(role: str = Role.CABINET_MEMBER) -> User:
+    """Someone to sign in as: by default a Cabinet member (reads everything, changes nothing)."""
     council = Partner.objects.filter(kind=Partner.Kind.COUNCIL).order_by("pk").first()
+    username = BENCH_USERNAME if role == Role.CABINET_MEMBER else BENCH_COORDINATOR
     user, _ = User.objects.get_or_create(
-        username=BENCH_USERNAME,
+        username=username,
         defaults={
-            "full_name": "Benchmark Cabinet member",
-            "email": f"{BENCH_USERNAME}@synthetic.invalid",
+            "full_name": f"Benchmark {role.lower()}",
+            "email": f"{username}@synthetic.invalid",
             "organisation": council,
         },
     )
-    set_role(user=user, role=Role.CABINET_MEMBER)
+    set_role(user=user, role=role)
     return user
 
 
@@ -279,6 +285,8 @@ def measure(
     with _measuring() as errors:
         client = Client(raise_request_exception=False)
         client.force_login(bench_user())
+        coordinator = Client(raise_request_exception=False)
+        coordinator.force_login(bench_user(Role.FORUM_COORDINATOR))
         for key, label, path in PAGES:
             if key not in wanted:
                 continue
@@ -288,7 +296,7 @@ def measure(
             path = path.format(action=action_id)
             say(f"  {label} …")
             page = measure_page(
-                client,
+                coordinator if key in AS_COORDINATOR else client,
                 path,
                 runs=pdf_runs if key == "pdf" else runs,
                 slow_seconds=slow_seconds,
