@@ -686,13 +686,13 @@ class ProgressUpdate(ProgressRecord):
     def __str__(self):
         return f"Update on {self.strategy_action.reference}, {self.created_at:%-d %B %Y}"
 
+    def get_absolute_url(self):
+        return f"{self.strategy_action.get_absolute_url()}#update-{self.pk}"
+
     @property
     def subject(self):
         """The action it reports on (as CouncilInput.subject)."""
         return self.strategy_action
-
-    def get_absolute_url(self):
-        return f"{self.strategy_action.get_absolute_url()}#update-{self.pk}"
 
 
 class CouncilInput(ProgressRecord):
@@ -731,13 +731,13 @@ class CouncilInput(ProgressRecord):
     def __str__(self):
         return f"Council input on {self.council_action.reference}, {self.created_at:%-d %B %Y}"
 
+    def get_absolute_url(self):
+        return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
+
     @property
     def subject(self):
         """The action it reports on (as ProgressUpdate.subject)."""
         return self.council_action
-
-    def get_absolute_url(self):
-        return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
 
 
 class SearchDocument(models.Model):
