@@ -162,8 +162,22 @@ class ProgressRecordAdmin(SimpleHistoryAdmin):
     subject_field = ""  # the record's action: "strategy_action" or "council_action"
     date_hierarchy = "created_at"
     # The review state moves only through a review (monitoring/services.py), never by hand.
-    readonly_fields = ("created_at", "previous_target_date", "review_state", "review_comment")
+    readonly_fields = (
+        "created_at",
+        "previous_target_date",
+        "review_state",
+        "review_comment",
+        "round",
+        "correction_reason",
+    )
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_change_permission(self, request, obj=None):
+        # Approved in a closed round: kept as it was (a correction is a new update).
+        return super().has_change_permission(request, obj) and not (obj and obj.is_locked)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_locked)
 
     def get_queryset(self, request):
         # Every record, whatever its review state (the default manager holds approved ones).

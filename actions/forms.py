@@ -88,11 +88,23 @@ class ProgressRecordForm(forms.ModelForm):
         help_text="Tick the box to save them as they are, or change them.",
     )
 
-    def __init__(self, *args, subject=None, reviewed=False, **kwargs):
+    def __init__(self, *args, subject=None, reviewed=False, correcting=None, **kwargs):
         """`subject` is the action as it stands, to tell an unusual answer from a usual one;
-        `reviewed`: whether its strategy reviews updates before they count."""
+        `reviewed`: whether its strategy reviews updates before they count; `correcting`: the
+        approved record (in a closed round) this one corrects, which asks why."""
         super().__init__(*args, **kwargs)
         self.subject = subject
+        if correcting is not None:
+            self.fields["correction_reason"] = forms.CharField(
+                label="Why it needs correcting",
+                help_text="Say what was wrong in the update, for the history and the next report.",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+                error_messages={
+                    "required": "Say why the update needs correcting",
+                    "max_length": "The reason must be 1,000 characters or fewer",
+                },
+            )
         self.fields["evidence_url"].widget = forms.TextInput(attrs={"spellcheck": "false"})
         no_silent_cuts(self)
         self.submit = Div(
@@ -100,8 +112,14 @@ class ProgressRecordForm(forms.ModelForm):
             Button.secondary(SAVE_DRAFT, "Save as draft"),
             css_class="govuk-button-group",
         )
+        correction = (
+            [Field.textarea("correction_reason", label_size=Size.MEDIUM, max_characters=1000)]
+            if correcting is not None
+            else []
+        )
         self.helper = gds_helper(
             "version",
+            *correction,
             Field.radios("status", legend_size=Size.MEDIUM),
             Field(
                 "percent_complete",

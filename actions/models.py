@@ -565,6 +565,16 @@ class ProgressRecord(models.Model):
         blank=True,
         help_text="Why a reviewer returned it, for its author.",
     )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrections",
+        help_text="The approved record, in a closed round, that this one corrects.",
+    )
+    correction_reason = models.TextField("why it needs correcting", max_length=1000, blank=True)
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="%(class)ss"
@@ -607,6 +617,11 @@ class ProgressRecord(models.Model):
                 violation_error_message="Choose a review state from the list.",
             ),
             models.CheckConstraint(
+                condition=models.Q(corrects__isnull=True) | ~models.Q(correction_reason=""),
+                name="%(class)s_correction_has_reason",
+                violation_error_message="Say why the update needs correcting.",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
                 name="%(class)s_percent_complete_0_to_100",
                 violation_error_message="Percent complete must be between 0 and 100.",
@@ -644,6 +659,14 @@ class ProgressRecord(models.Model):
     @property
     def is_approved(self):
         return self.review_state == ReviewState.APPROVED
+
+    @property
+    def is_locked(self):
+        """Approved in a monitoring round that has closed: nobody may change or delete it
+        (a correction is a new record). Council input made before rounds reached it has none."""
+        return self.review_state == ReviewState.APPROVED and bool(
+            self.round_id and self.round.state == "closed"
+        )
 
     @property
     def is_editable(self):
@@ -694,12 +717,22 @@ class ProgressUpdate(ProgressRecord):
         """The action it reports on (as CouncilInput.subject)."""
         return self.strategy_action
 
+    kind_noun = "update"
+
 
 class CouncilInput(ProgressRecord):
     """The council's input on a proposed council action, recorded by an officer."""
 
     council_action = models.ForeignKey(
         "CouncilAction", on_delete=models.CASCADE, related_name="inputs"
+    )
+    round = models.ForeignKey(
+        "monitoring.MonitoringRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="council_input",
+        help_text="The monitoring round that was open when the input was submitted.",
     )
     commentary = models.TextField(max_length=5000)
     resources = models.CharField(
@@ -738,6 +771,8 @@ class CouncilInput(ProgressRecord):
     def subject(self):
         """The action it reports on (as ProgressUpdate.subject)."""
         return self.council_action
+
+    kind_noun = "council input"
 
 
 class SearchDocument(models.Model):

@@ -117,7 +117,9 @@ def action_page() -> QuerySet[StrategyAction]:
         ),
         Prefetch(
             "updates",
-            queryset=ProgressUpdate.objects.select_related("author", "organisation", "round"),
+            queryset=ProgressUpdate.objects.select_related(
+                "author", "organisation", "round", "corrects"
+            ),
         ),
     )
 
@@ -224,7 +226,12 @@ def council_action_page() -> QuerySet[CouncilAction]:
         "source",
     ).prefetch_related(
         Prefetch("strategy_action__existing_activities"),
-        Prefetch("inputs", queryset=CouncilInput.objects.select_related("author", "organisation")),
+        Prefetch(
+            "inputs",
+            queryset=CouncilInput.objects.select_related(
+                "author", "organisation", "round", "corrects"
+            ),
+        ),
     )
 
 

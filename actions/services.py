@@ -51,6 +51,18 @@ def _stale(model, pk: int, latest: str) -> StaleEdit:
     return StaleEdit(now, getattr(now, latest))
 
 
+def _correctable(record, subject):
+    """`record`, if it may be corrected: an approved record of `subject` in a closed round."""
+    if record is None:
+        return None
+    if record.subject.pk != subject.pk or not record.is_locked:
+        raise ValidationError(
+            "Only an approved update in a closed round is corrected: change a draft, or post a "
+            "new update."
+        )
+    return record
+
+
 def reviews_updates(subject: StrategyAction | CouncilAction) -> bool:
     """Whether the subject's strategy reviews progress before it counts, as it is now in the
     database (not as an object loaded earlier says)."""
@@ -87,6 +99,9 @@ def _record_progress(
         record.revision_reason = ""
     record.review_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
     record.submitted_at = now if submit else None
+    record.round = (
+        selectors.open_round() if submit else None
+    )  # it counts for the round it is submitted in
     if approve:
         record.review_state, record.reviewed_at = ReviewState.APPROVED, now
     record.full_clean()
@@ -121,13 +136,14 @@ def apply_approved(*, record: ProgressUpdate | CouncilInput, approved_by: User) 
     """Move a record's action to where the record, just approved, leaves it.
 
     The review workflow (monitoring/services.py) calls this after locking the action and the
-    record. The version moves, so a form opened before the approval is refused as stale.
+    record and marking it approved; this saves it. The version moves, so a form opened before
+    the approval is refused as stale.
     """
     subject_field, latest = _SUBJECTS[type(record)]
     subject = getattr(record, subject_field)
     subject = type(subject).objects.select_for_update().get(pk=subject.pk)
     record.previous_target_date = subject.target_date
-    record.save(update_fields=["previous_target_date"])
+    record.save()  # with its review, set by the caller: one history row for the approval
     subject.version += 1
     _move(subject, record, latest, changed_by=approved_by)
 
@@ -147,8 +163,6 @@ def revise_record(
     locked = type(record).all_records.select_for_update().get(pk=record.pk)
     if not locked.is_editable:
         raise RecordMoved(locked)
-    if submit and isinstance(locked, ProgressUpdate):
-        fields["round"] = selectors.open_round()  # it counts for the round it is submitted in
     for name, value in fields.items():
         setattr(locked, name, value)
     return _record_progress(
@@ -192,6 +206,8 @@ def post_progress_update(
     revised_target_date: datetime.date | None = None,
     revision_reason: str = "",
     submit: bool = True,
+    corrects: ProgressUpdate | None = None,
+    correction_reason: str = "",
 ) -> ProgressUpdate:
     """Record a progress update: a draft, or submitted for review; where the strategy does not
     review updates, submitting approves it and moves the action's status with it.
@@ -201,7 +217,8 @@ def post_progress_update(
     """
     update = ProgressUpdate(
         strategy_action=strategy_action,
-        round=selectors.open_round(),
+        corrects=_correctable(corrects, strategy_action),
+        correction_reason=correction_reason if corrects else "",
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
@@ -267,11 +284,15 @@ def record_council_input(
     revised_target_date: datetime.date | None = None,
     revision_reason: str = "",
     submit: bool = True,
+    corrects: CouncilInput | None = None,
+    correction_reason: str = "",
 ) -> CouncilInput:
     """Record the council's input: a draft, or submitted for review (approved at once where
     the strategy does not review updates, moving the proposed council action's status)."""
     council_input = CouncilInput(
         council_action=council_action,
+        corrects=_correctable(corrects, council_action),
+        correction_reason=correction_reason if corrects else "",
         status=status,
         percent_complete=percent_complete,
         commentary=commentary,

@@ -1,21 +1,26 @@
 """Keep what is derived from the plan's words and order in step with them:
 
 * each strategy action's search document (actions/search.py);
-* plan order, as numbers on themes and actions (actions/ordering.py).
+* plan order, as numbers on themes and actions (actions/ordering.py);
+
+and keep a closed round's progress as it was: an approved update or council input in a round
+that has closed is never changed or deleted, whoever asks and however (a form, the admin, a
+cascade from deleting its action, a queryset's delete).
 
 Signals, rather than calls in services.py, because actions, sub-points, updates, themes and
 strategies are also written by the admin and by fixtures (which save raw, and are caught
 here too).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from strategy.models import Strategy
 from themes.models import Theme
 
 from . import ordering, search
-from .models import CouncilAction, ProgressUpdate, StrategyAction, SubPoint
+from .models import CouncilAction, CouncilInput, ProgressUpdate, StrategyAction, SubPoint
 
 
 def _action_saving(sender, instance, **kwargs):
@@ -66,7 +71,43 @@ def _part_deleted(sender, instance, **kwargs):
     transaction.on_commit(lambda: search.refresh([action_id]))
 
 
+CLOSED_ROUND = (
+    "This update was approved in a monitoring round that has closed, so it cannot be changed "
+    "or deleted. Post a correction instead."
+)
+
+
+def _locked(model, pk) -> bool:
+    """Whether the stored record is approved in a closed round (read afresh, not as loaded)."""
+    if pk is None:
+        return False
+    return (
+        model.all_records.filter(pk=pk, review_state="approved", round__state="closed")
+        .only("pk")
+        .exists()
+    )
+
+
+class ClosedRound(PermissionDenied):
+    """Refused for everyone, the admin included: a 403 page wherever it is raised (a delete
+    in the admin that would cascade to a kept update, say), never a server error."""
+
+
+def _record_saving(sender, instance, **kwargs):
+    if _locked(sender, instance.pk):
+        raise ClosedRound(CLOSED_ROUND)
+
+
+def _record_deleting(sender, instance, **kwargs):
+    if _locked(sender, instance.pk):
+        raise ClosedRound(CLOSED_ROUND)
+
+
 def connect() -> None:
+    for model in (ProgressUpdate, CouncilInput):
+        name = model._meta.model_name
+        pre_save.connect(_record_saving, sender=model, dispatch_uid=f"lock-{name}-saving")
+        pre_delete.connect(_record_deleting, sender=model, dispatch_uid=f"lock-{name}-deleting")
     pre_save.connect(_action_saving, sender=StrategyAction, dispatch_uid="order-action")
     post_save.connect(_action_saved, sender=StrategyAction, dispatch_uid="action-saved")
     pre_save.connect(_council_action_saving, sender=CouncilAction, dispatch_uid="order-council")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,7 +19,7 @@ from govuk.pagination import paginate
 from . import search, selectors, services
 from .filters import PlanFilter
 from .forms import SAVE_DRAFT, ProgressUpdateForm
-from .models import ReviewState
+from .models import ReviewState, StrategyAction
 
 PROGRESS_FORM = "actions/progress_form.html"
 PLAN_CONTENT = "actions/includes/plan_content.html"
@@ -104,8 +104,20 @@ def progress_form_page(
     """
     draft = services.open_record(subject, request.user.organisation_id)
     reviewed = services.reviews_updates(subject)
-    context = {**page, "subject": subject, "draft": draft, "reviewed": reviewed}
-    options = {"subject": subject, "reviewed": reviewed, "instance": draft}
+    correcting = _correcting(request, subject, draft)
+    context = {
+        **page,
+        "subject": subject,
+        "draft": draft,
+        "reviewed": reviewed,
+        "correcting": correcting,
+    }
+    options = {
+        "subject": subject,
+        "reviewed": reviewed,
+        "instance": draft,
+        "correcting": correcting,
+    }
     if request.method == "GET":
         initial = {"version": subject.version}
         if draft is None:
@@ -119,6 +131,8 @@ def progress_form_page(
     version, submit = data.pop("version"), SAVE_DRAFT not in request.POST
     try:
         if draft is None:
+            if correcting is not None:
+                data["corrects"] = correcting
             record = create(data, version=version, submit=submit)
         else:
             record = services.revise_record(
@@ -131,7 +145,14 @@ def progress_form_page(
     except services.StaleEdit as stale:
         context.update(
             subject=stale.subject,
-            form=resubmitted(request, stale, form_class, subject=stale.subject, reviewed=reviewed),
+            form=resubmitted(
+                request,
+                stale,
+                form_class,
+                subject=stale.subject,
+                reviewed=reviewed,
+                correcting=correcting,
+            ),
             newer=stale.latest,
             newer_text=newer_text(stale.latest) if stale.latest else "",
         )
@@ -144,6 +165,23 @@ def progress_form_page(
         return redirect(subject)
     messages.success(request, saved_message(record, page["noun"], subject.reference))
     return redirect(subject)
+
+
+def _correcting(request: HttpRequest, subject, draft):
+    """The approved record in a closed round that this update corrects: `?corrects=<id>`, or
+    the one the organisation's draft already corrects. Anything else is "not found"."""
+    if draft is not None:
+        return draft.corrects
+    value = request.GET.get("corrects", "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404("No such update to correct")
+    records = subject.updates if isinstance(subject, StrategyAction) else subject.inputs
+    record = records(manager="all_records").select_related("round").filter(pk=value).first()
+    if record is None or not record.is_locked:
+        raise Http404("No such update to correct")
+    return record
 
 
 def saved_message(record, noun: str, reference: str) -> str:

@@ -16,6 +16,7 @@ NAME_TOO_LONG = "The name must be 100 characters or fewer"
 NAME_TAKEN = "A round with this name already exists"
 END_BEFORE_START = "The period covered must end on or after it starts"
 DUE_BEFORE_START = "The due date must be on or after the start of the period"
+MEETING_BEFORE_DUE = "The meeting must be on or after the date updates are due"
 
 
 class OpenRoundForm(GdsFormMixin, forms.Form):
@@ -43,13 +44,29 @@ class OpenRoundForm(GdsFormMixin, forms.Form):
         help_text="Partners are reminded by email until they have updated. For example, 15 7 2025",
     )
 
+    cabinet_meeting = GovukDateField(
+        what="the date of the Cabinet meeting",
+        label="Cabinet meeting the report goes to (optional)",
+        help_text="For example, 17 9 2025",
+        required=False,
+    )
+    scrutiny_meeting = GovukDateField(
+        what="the date of the scrutiny meeting",
+        label="Overview and Scrutiny meeting the report goes to (optional)",
+        help_text="For example, 24 9 2025",
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        legend = {"legend_size": "govuk-fieldset__legend--s"}
         self.helper.layout = Layout(
             Field.text("name", field_width=Fixed.TWENTY),
-            Field("period_start", context={"legend_size": "govuk-fieldset__legend--s"}),
-            Field("period_end", context={"legend_size": "govuk-fieldset__legend--s"}),
-            Field("due_date", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Field("period_start", context=legend),
+            Field("period_end", context=legend),
+            Field("due_date", context=legend),
+            Field("cabinet_meeting", context=legend),
+            Field("scrutiny_meeting", context=legend),
             Button("submit", self.submit_label),
         )
 
@@ -66,6 +83,9 @@ class OpenRoundForm(GdsFormMixin, forms.Form):
             self.add_date_error("period_end", END_BEFORE_START)
         if start and due and due < start:
             self.add_date_error("due_date", DUE_BEFORE_START)
+        for meeting in ("cabinet_meeting", "scrutiny_meeting"):
+            if due and cleaned.get(meeting) and cleaned[meeting] < due:
+                self.add_date_error(meeting, MEETING_BEFORE_DUE)
         return cleaned
 
     def add_date_error(self, name: str, message: str) -> None:

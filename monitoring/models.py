@@ -33,6 +33,15 @@ class MonitoringRound(models.Model):
     period_start = models.DateField("period covered from")
     period_end = models.DateField("period covered to")
     due_date = models.DateField("updates due by")
+    cabinet_meeting = models.DateField(
+        "Cabinet meeting", null=True, blank=True, help_text="The meeting its report goes to."
+    )
+    scrutiny_meeting = models.DateField(
+        "scrutiny meeting",
+        null=True,
+        blank=True,
+        help_text="The Overview and Scrutiny meeting its report goes to.",
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -32,17 +32,39 @@ class PartnerProgress:
         return len(self.updated) + len(self.not_updated)
 
 
+# How far an action has got in a round, furthest first: what the round page shows for it.
+FURTHEST = [ReviewState.APPROVED, ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.DRAFT]
+DONE = {ReviewState.APPROVED, ReviewState.SUBMITTED}
+
+
+def review_states(round_: MonitoringRound) -> dict[int, str]:
+    """Each action's furthest review state in the round (one query): approved, submitted or
+    returned in it; while it is open, a draft not yet submitted counts too."""
+    in_round = Q(round=round_)
+    if round_.is_open:
+        in_round |= Q(round__isnull=True, review_state=ReviewState.DRAFT)
+    rows = (
+        ProgressUpdate.all_records.filter(in_round)
+        .order_by()
+        .values_list("strategy_action_id", "review_state")
+        .distinct()
+    )
+    states: dict[int, str] = {}
+    for action_id, state in rows:
+        known = states.get(action_id)
+        if known is None or FURTHEST.index(state) < FURTHEST.index(known):
+            states[action_id] = state
+    return states
+
+
 def round_progress(round_: MonitoringRound) -> list[PartnerProgress]:
     """Each responsible partner with its actions that have, and have not, an update in the round.
 
     Two queries whatever the size: the responsibilities, and the ids updated in the round.
     """
+    states = review_states(round_)
     # Submitted counts as done by the organisation (no reminder); approved as well, of course.
-    updated_ids = set(
-        ProgressUpdate.all_records.filter(
-            round=round_, review_state__in=[ReviewState.SUBMITTED, ReviewState.APPROVED]
-        ).values_list("strategy_action_id", flat=True)
-    )
+    updated_ids = {pk for pk, state in states.items() if state in DONE}
     # Due an update, or updated in this round (even if that update completed the action).
     in_round = StrategyAction.objects.in_current_plans().filter(pk__in=updated_ids)
     links = (
@@ -58,5 +80,6 @@ def round_progress(round_: MonitoringRound) -> list[PartnerProgress]:
         bucket = (
             progress.updated if link.strategy_action_id in updated_ids else progress.not_updated
         )
+        link.strategy_action.round_state = states.get(link.strategy_action_id, "")
         bucket.append(link.strategy_action)
     return list(by_partner.values())

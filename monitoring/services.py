@@ -27,6 +27,8 @@ def open_round(
     period_start: datetime.date,
     period_end: datetime.date,
     due_date: datetime.date,
+    cabinet_meeting: datetime.date | None = None,
+    scrutiny_meeting: datetime.date | None = None,
 ) -> MonitoringRound:
     """Open a monitoring round. Only one round may be open at a time."""
     if MonitoringRound.objects.open().exists():
@@ -36,6 +38,8 @@ def open_round(
         period_start=period_start,
         period_end=period_end,
         due_date=due_date,
+        cabinet_meeting=cabinet_meeting,
+        scrutiny_meeting=scrutiny_meeting,
         opened_by=opened_by,
     )
     round_.full_clean()
@@ -46,10 +50,18 @@ def open_round(
 
 @transaction.atomic
 def close_round(*, round_: MonitoringRound, closed_by: User) -> MonitoringRound:
-    """Close a round. Updates posted in it stay as they are."""
+    """Close a round. From then on its approved updates and council input are kept as they
+    are (actions/signals.py): a change is a correction, a new record. Refused while updates
+    submitted in it still wait for review, so that none is left behind the lock."""
     round_ = MonitoringRound.objects.select_for_update().get(pk=round_.pk)
     if not round_.is_open:
         raise ValidationError("This round is already closed.")
+    if waiting := waiting_for_review(round_):
+        raise ValidationError(
+            f"{waiting} update{'s' if waiting != 1 else ''} submitted in this round "
+            f"{'are' if waiting != 1 else 'is'} still waiting for review. Approve or return "
+            f"{'them' if waiting != 1 else 'it'} before closing the round."
+        )
     round_.state = MonitoringRound.State.CLOSED
     round_.closed_at = timezone.now()
     round_.closed_by = closed_by
@@ -57,6 +69,15 @@ def close_round(*, round_: MonitoringRound, closed_by: User) -> MonitoringRound:
     round_.full_clean()
     round_.save()
     return round_
+
+
+def waiting_for_review(round_: MonitoringRound) -> int:
+    """How many updates and council input submitted in the round wait for a reviewer."""
+    waiting = {"round": round_, "review_state": ReviewState.SUBMITTED}
+    return (
+        ProgressUpdate.all_records.filter(**waiting).count()
+        + CouncilInput.all_records.filter(**waiting).count()
+    )
 
 
 # --- Reviewing progress updates and council input ------------------------------------------
@@ -99,8 +120,7 @@ def approve(*, record, reviewer: User, base_url: str = "") -> ProgressUpdate | C
     record.reviewed_by = reviewer
     record.reviewed_at = timezone.now()
     record._history_user = reviewer
-    record.save()
-    action_services.apply_approved(record=record, approved_by=reviewer)
+    action_services.apply_approved(record=record, approved_by=reviewer)  # saves the record
     _tell_author(record, base_url)
     return record
 

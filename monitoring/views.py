@@ -135,6 +135,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "counts": RoundCounts.of(progress),
         "overdue": round_.is_open and today > round_.due_date,
+        "days_left": (round_.due_date - today).days,
         "can_close": round_.is_open and can_manage_rounds(request.user),
         "breadcrumbs": _breadcrumbs((round_.name, "")),
     }
@@ -151,13 +152,14 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.close_round(round_=round_, closed_by=request.user)
         except ValidationError as error:
-            messages.info(request, " ".join(error.messages))
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"You closed {round_.name}.")
         return redirect(round_)
     context = {
         "round": round_,
         "counts": RoundCounts.of(round_progress(round_)) if round_.is_open else None,
+        "waiting": services.waiting_for_review(round_) if round_.is_open else 0,
         "breadcrumbs": _breadcrumbs(
             (round_.name, round_.get_absolute_url()), ("Close the round", "")
         ),

@@ -86,6 +86,7 @@ class Progress:
     strategy_sum: int = 0
     council_count: int = 0
     council_sum: int = 0
+    slipped: int = 0  # strategy actions whose revised target date is later than the original
 
     @staticmethod
     def _average(total: int, count: int) -> int | None:
@@ -191,7 +192,12 @@ def summary() -> Summary:
     )
     rows = list(
         current_themes().values_list(
-            "pk", "number", "title", "rollup__pk", *(f"rollup__{t}" for t in TOTALS)
+            "pk",
+            "number",
+            "title",
+            "rollup__pk",
+            "rollup__slipped",
+            *(f"rollup__{t}" for t in TOTALS),
         )
     )
     missing = [pk for pk, _, _, row, *_ in rows if row is None]
@@ -206,12 +212,13 @@ def summary() -> Summary:
     ]
     overall = Progress("All actions")
     themes = []
-    for pk, number, title, _, *totals in rows:
-        row = Progress(f"Theme {number}: {title}")
+    for pk, number, title, _, slipped, *totals in rows:
+        row = Progress(f"Theme {number}: {title}", slipped=slipped or 0)
         if pk in computed:
             totals = [computed[pk][t] for t in TOTALS]
+            row.slipped = computed[pk]["slipped"]
         row.strategy_count, row.strategy_sum, row.council_count, row.council_sum = totals
-        for total in TOTALS:
+        for total in (*TOTALS, "slipped"):
             setattr(overall, total, getattr(overall, total) + getattr(row, total))
         themes.append(row)
     return Summary(counts, overall, themes)
@@ -434,6 +441,7 @@ class Changes:
     council_target_moves: Capped
     decisions: Capped
     new_council_actions: Capped
+    corrections: Capped  # approved corrections of closed rounds' updates and input
 
 
 def _listed_council(queryset) -> QuerySet:
@@ -586,7 +594,29 @@ def changes_since(
         council_target_moves=_capped(inputs.filter(revised_target_date__isnull=False)),
         decisions=_capped(decisions),
         new_council_actions=_capped(new_council),
+        corrections=_corrections(since, until),
     )
+
+
+def _corrections(since, until) -> Capped:
+    """Corrections approved in the window, of both voices, newest first."""
+    approved = Q(reviewed_at__gt=since, corrects__isnull=False) & (
+        Q(reviewed_at__lte=until) if until else Q()
+    )
+    corrections = [
+        *ProgressUpdate.objects.filter(approved)
+        .select_related("strategy_action", "corrects", "author")
+        .order_by("-reviewed_at")[:LIST_LIMIT],
+        *CouncilInput.objects.filter(approved)
+        .select_related("council_action", "corrects", "author")
+        .order_by("-reviewed_at")[:LIST_LIMIT],
+    ]
+    count = (
+        ProgressUpdate.objects.filter(approved).count()
+        + CouncilInput.objects.filter(approved).count()
+    )
+    corrections.sort(key=lambda record: record.reviewed_at, reverse=True)
+    return Capped(corrections[:LIST_LIMIT], count)
 
 
 #: The Cabinet report lists every action only up to this many; a larger plan's report keeps

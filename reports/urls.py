@@ -5,6 +5,7 @@ from . import download_views, views
 urlpatterns = [
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/changes/", views.changes, name="dashboard_changes"),
+    path("dashboard/slippage/", views.slippage, name="slippage"),
     path("reports/cabinet/", views.cabinet_report, name="cabinet_report"),
     path("reports/cabinet.pdf", views.cabinet_report_pdf, name="cabinet_report_pdf"),
     path("exports/action-plan.csv", download_views.action_plan_csv, name="export_csv"),

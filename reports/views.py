@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import permissions
 from govuk import fragments
 from govuk.fields import EARLIEST
+from govuk.pagination import paginate
 
 from . import cabinet, download_views, downloads, figures, services
+from . import slippage as slippage_figures
 from .models import CabinetReport, Download
 
 
@@ -92,6 +94,27 @@ def _changes_content(request: HttpRequest) -> fragments.Part:
         "since_value": request.GET.get("since", ""),
     }
     return fragments.render_part(request, "dashboard/includes/changes_content.html", context)
+
+
+@require_safe
+@permissions.plan_reader_required
+def slippage(request: HttpRequest) -> HttpResponse:
+    """Every action whose target date has moved: original and current date, days slipped, how
+    many times, and each approved reason. `?of=council` for proposed council actions."""
+    kind = request.GET.get("of", "strategy")
+    if kind not in slippage_figures.KINDS:
+        kind = "strategy"
+    paged = paginate(request, slippage_figures.moved(kind))
+    for action in paged.page:
+        action.days_slipped = slippage_figures.days_slipped(action)
+    context = {
+        "kind": kind,
+        "kind_label": slippage_figures.KINDS[kind],
+        "kinds": slippage_figures.KINDS,
+        "page": paged.page,
+        "query": paged.query,
+    }
+    return render(request, "reports/slippage.html", context)
 
 
 def _generated_report(request: HttpRequest) -> CabinetReport | None:

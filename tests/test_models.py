@@ -204,7 +204,10 @@ def test_progress_update_factory_moves_the_action_as_the_service_does():
     assert action.revised_target_date == datetime.date(2031, 1, 31)
     assert action.version == 3
     assert first.organisation == first.author.organisation
-    assert second.history.get().history_user == second.author
+    # Its history: submitted by its author, then approved by a reviewer.
+    submitted, approved = second.history.order_by("history_date", "history_id")
+    assert (submitted.review_state, submitted.history_user) == ("submitted", second.author)
+    assert (approved.review_state, approved.history_user) == ("approved", second.reviewed_by)
 
 
 def test_progress_update_factory_counts_for_the_open_round_only():

@@ -234,6 +234,7 @@ MATRIX = [
     ),
     Row("dashboard", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row("dashboard_changes", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row("slippage", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row(
         "cabinet_report",
         get=ROLE_READER,

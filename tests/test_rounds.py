@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from actions.models import ProgressUpdate
@@ -348,7 +349,7 @@ def test_round_page_lists_partners_with_updated_and_not_updated_actions(
     alpha_section = partner_section(page, alpha)
     assert "Alpha Trust" in alpha_section
     assert "2 of 3 actions updated" in alpha_section
-    for ref, tag in [("A1", "Updated"), ("S1", "Updated"), ("A2", "No update yet")]:
+    for ref, tag in [("A1", "Approved"), ("S1", "Approved"), ("A2", "No update yet")]:
         item = between(alpha_section, f'href="{actions[ref].get_absolute_url()}"', "</li>")
         assert f"{ref}</span>" in item
         assert f">{tag}</strong>" in item
@@ -518,3 +519,37 @@ def test_update_posted_while_a_round_is_open_counts_for_it_and_not_after(world):
     assert during.round == round_
     assert after.round is None
     assert list(ProgressUpdate.objects.filter(round=round_)) == [during]
+
+
+def test_the_round_page_shows_how_far_each_action_has_got(client, world):
+    """No update yet, draft, submitted, returned, approved: per action, under each partner."""
+    from monitoring import services as review_services
+    from tests.factories import ActionPartnerFactory, ProgressUpdateFactory, StrategyActionFactory
+
+    coordinator, member = world.personas["coordinator"], world.personas["forum_member"]
+    round_ = open_a_round(coordinator, due_date=timezone.localdate() + datetime.timedelta(days=9))
+    actions = {}
+    for state in ["none", "draft", "submitted", "returned", "approved"]:
+        actions[state] = StrategyActionFactory(theme=world.action.theme)
+        ActionPartnerFactory(strategy_action=actions[state], partner=world.partner)
+    for state in ["draft", "submitted", "returned"]:
+        record = ProgressUpdateFactory(
+            strategy_action=actions[state], author=member, approved=False, submit=state != "draft"
+        )
+        if state == "returned":
+            review_services.return_for_changes(record=record, reviewer=coordinator, comment="More")
+    ProgressUpdateFactory(strategy_action=actions["approved"], author=member)
+
+    page = signed_in(client, world.personas["cabinet"]).get(reverse("round", args=[round_.pk]))
+
+    text = page.text
+    for state, tag in [
+        ("none", "No update yet"),
+        ("draft", "Draft"),
+        ("submitted", "Submitted for review"),
+        ("returned", "Returned for changes"),
+        ("approved", "Approved"),
+    ]:
+        status = text[text.index(f'id="status-{world.partner.pk}-{actions[state].pk}"') :]
+        assert status.split("</div>")[0].strip().endswith(f"{tag}</strong>"), state
+    assert "(9 days left)" in text

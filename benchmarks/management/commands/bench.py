@@ -92,6 +92,7 @@ PAGES = [
 # has an update waiting for review on one action in 50 (synthetic.PENDING_EVERY).
 AS_COORDINATOR = {"review_queue"}
 PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
+PAGES.append(("slippage", "Slippage (`/dashboard/slippage/`)", "/dashboard/slippage/"))
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
