@@ -8,14 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
+from accounts.roles import Role
 from govuk import fragments
 from govuk.pagination import paginate
 
 from . import selectors, services
 from .filters import CouncilActionFilter
 from .forms import AddCouncilActionForm, CouncilInputForm, DecisionForm
-from .models import StrategyAction
+from .models import CouncilInput, ReviewState, StrategyAction
 from .views import progress_form_page, resubmitted
+
+# An officer's list page shows at most this many of their unit's returned council input.
+RETURNED_SHOWN = 20
 
 
 @require_safe
@@ -24,7 +28,21 @@ def council_action_list(request: HttpRequest) -> HttpResponse:
     """Every proposed council action, filtered by unit, decision, status, overdue; kept
     rendered until the plan changes (govuk/fragments.py)."""
     content = fragments.cached(request, "council-actions", lambda: _list_content(request))
-    return render(request, "council_actions/list.html", {"content": content})
+    context = {"content": content, "returned": _returned_to(request.user)}
+    return render(request, "council_actions/list.html", context)
+
+
+def _returned_to(user) -> list[CouncilInput]:
+    """An officer's unit's council input returned for changes: officers land on this list."""
+    if not permissions.has_role(user, Role.COUNCIL_OFFICER) or user.organisation_id is None:
+        return []
+    return list(
+        CouncilInput.all_records.filter(
+            organisation_id=user.organisation_id, review_state=ReviewState.RETURNED
+        )
+        .select_related("council_action", "reviewed_by")
+        .order_by("-reviewed_at")[:RETURNED_SHOWN]
+    )
 
 
 def _list_content(request: HttpRequest) -> fragments.Part:

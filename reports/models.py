@@ -31,6 +31,26 @@ class CabinetReport(models.Model):
         related_name="+",
         help_text="The report before it: what its changes are measured against.",
     )
+    round = models.ForeignKey(
+        "monitoring.MonitoringRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The monitoring round it reports on: the latest closed when it was made.",
+    )
+    reissue_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissues",
+        help_text="The report this one reissues (after a correction); that one is kept.",
+    )
+    pdf = models.FileField(
+        "the report as sent", upload_to="cabinet-reports/", blank=True, editable=False
+    )
+    pdf_error = models.TextField(blank=True, editable=False)
 
     class Meta:
         db_table = "actions_reportsnapshot"
@@ -39,6 +59,13 @@ class CabinetReport(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.created_at:%-d %B %Y})"
+
+    def get_absolute_url(self):
+        return f"{reverse('cabinet_report')}?report={self.pk}"
+
+    def pdf_filename(self) -> str:
+        reissue = "-reissued" if self.reissue_of_id else ""
+        return f"cabinet-progress-report-{self.created_at:%Y-%m-%d}-{self.pk}{reissue}.pdf"
 
 
 class PlanGeneration(models.Model):

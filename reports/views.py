@@ -3,11 +3,12 @@
 import datetime
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
 from govuk import fragments
@@ -115,6 +116,52 @@ def slippage(request: HttpRequest) -> HttpResponse:
         "query": paged.query,
     }
     return render(request, "reports/slippage.html", context)
+
+
+@require_safe
+@permissions.plan_reader_required
+def report_archive(request: HttpRequest) -> HttpResponse:
+    """Every Cabinet report generated, newest first, each with its PDF as sent."""
+    reports = CabinetReport.objects.select_related(
+        "created_by", "round", "compared_with", "reissue_of"
+    ).defer("data")
+    paged = paginate(request, reports)
+    context = {
+        "page": paged.page,
+        "query": paged.query,
+        "can_generate": permissions.can_generate_report(request.user),
+    }
+    return render(request, "reports/archive.html", context)
+
+
+@require_safe
+@permissions.plan_reader_required
+def report_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A generated report's PDF, exactly as it was made when the report was generated."""
+    report = get_object_or_404(CabinetReport.objects.defer("data"), pk=pk)
+    if not report.pdf:
+        raise Http404("This report's PDF is not ready")
+    response = FileResponse(
+        report.pdf.open("rb"), as_attachment=True, filename=report.pdf_filename()
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@login_required
+def report_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reissue a report after a correction: a new report, marked as a reissue; the first is
+    kept as it was sent."""
+    permissions.check_can_generate_report(request.user)
+    original = get_object_or_404(CabinetReport.objects.defer("data"), pk=pk)
+    report = services.generate_cabinet_report(generated_by=request.user, reissue_of=original)
+    messages.success(
+        request,
+        f"The report has been reissued. The report of {original.created_at:%-d %B %Y} is "
+        "kept as it was sent.",
+    )
+    return redirect(report)
 
 
 def _generated_report(request: HttpRequest) -> CabinetReport | None:

@@ -346,10 +346,12 @@ class CabinetReportFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
     @classmethod
-    def _create(cls, model_class, *args, created_by, **kwargs):
+    def _create(cls, model_class, *args, created_by, reissue_of=None, **kwargs):
         if kwargs:
             raise ValueError(f"A Cabinet report's {sorted(kwargs)} come from the plan.")
-        return report_services.generate_cabinet_report(generated_by=created_by)
+        return report_services.generate_cabinet_report(
+            generated_by=created_by, reissue_of=reissue_of
+        )
 
 
 class PlanGenerationFactory(DjangoModelFactory):

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import helpers
 from tests.factories import (
+    CabinetReportFactory,
     CouncilInputFactory,
     DownloadFactory,
     MonitoringRoundFactory,
@@ -156,6 +157,17 @@ def a_submitted_input(world):
     return world.submitted_input
 
 
+def a_sent_report(world):
+    """A generated report with its PDF kept (a small stand-in file), made once per world."""
+    if not hasattr(world, "sent_report"):
+        from django.core.files.base import ContentFile
+
+        report = CabinetReportFactory(created_by=world.personas["coordinator"])
+        report.pdf.save(report.pdf_filename(), ContentFile(b"%PDF-1.7 matrix"), save=True)
+        world.sent_report = report
+    return world.sent_report
+
+
 REVIEWERS = {"coordinator", "admin"}  # of Forum updates; council input: administrators here
 # A record not yet approved is "not found" to those who may neither see nor review it; its
 # organisation sees it but may not review it (403).
@@ -243,6 +255,20 @@ MATRIX = [
         may_change=ROUND_MANAGERS,
     ),
     Row("cabinet_report_pdf", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row("report_archive", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(
+        "report_file",
+        kwargs=lambda w: {"pk": a_sent_report(w).pk},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "report_reissue",
+        kwargs=lambda w: {"pk": a_sent_report(w).pk},
+        get=everyone(NOT_ALLOWED),
+        post=only(ROUND_MANAGERS, FOUND),
+        may_change=ROUND_MANAGERS,
+    ),
     Row("export_csv", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row("export_xlsx", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
     Row("downloads", get=ROLE_READER, post=everyone(NOT_ALLOWED)),

@@ -374,3 +374,18 @@ def test_an_update_approved_while_another_is_typed_makes_the_second_stale(client
     assert "Approved first" in response.text
     assert "Typed meanwhile" in response.text
     assert not ProgressUpdate.all_records.filter(narrative="Typed meanwhile").exists()
+
+
+def test_an_officer_finds_returned_input_where_they_land(client, world):
+    council_input = CouncilInputFactory(
+        council_action=world.council_action, author=world.personas["officer"], approved=False
+    )
+    review_services.return_for_changes(
+        record=council_input, reviewer=world.personas["admin"], comment="Give the budget line."
+    )
+
+    landing = signed_in(client, world.personas["officer"]).get(reverse("home"), follow=True)
+    assert "Returned to you for changes" in landing.text
+    assert "Give the budget line." in landing.text
+    other = signed_in(client, world.personas["officer_other"]).get(reverse("council_actions"))
+    assert "Give the budget line." not in other.text

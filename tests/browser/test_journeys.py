@@ -262,3 +262,22 @@ def test_a_download_page_follows_the_job_until_the_file_is_ready(page: Page, liv
     expect(page.locator("#download-progress")).to_contain_text("30 of 40", timeout=10_000)
     Download.objects.filter(pk=job.pk).update(status=Download.Status.READY)
     expect(page.get_by_role("heading", name="Your file is ready")).to_be_visible(timeout=10_000)
+
+
+def test_a_cabinet_member_opens_a_report_as_it_was_sent(page: Page, live_server, world):
+    from reports import services as report_services
+
+    report = report_services.generate_cabinet_report(generated_by=world.personas["coordinator"])
+    report_services.keep_report_pdf(report.pk)
+    sign_in(page, live_server, world.personas["cabinet"].username)
+
+    page.get_by_role("link", name="Reports sent to Cabinet").click()
+    expect(page.get_by_role("heading", name="Reports sent to Cabinet")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^PDF")).click()
+    assert download.value.suggested_filename == report.pdf_filename()
+
+    page.goto(f"{live_server.url}/dashboard/slippage/")
+    expect(page.get_by_role("heading", name="Slippage")).to_be_visible()
+    assert Axe().run(page).violations_count == 0

@@ -93,6 +93,7 @@ PAGES = [
 AS_COORDINATOR = {"review_queue"}
 PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
 PAGES.append(("slippage", "Slippage (`/dashboard/slippage/`)", "/dashboard/slippage/"))
+PAGES.append(("report_archive", "Report archive (`/reports/archive/`)", "/reports/archive/"))
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
