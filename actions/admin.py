@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from themes.admin import ThemeAdmin
@@ -14,6 +15,7 @@ from .models import (
     CouncilInput,
     ExistingActivity,
     ProgressUpdate,
+    ReviewState,
     StrategyAction,
     SubPoint,
 )
@@ -201,6 +203,12 @@ class ProgressRecordAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         subject = getattr(obj, self.subject_field)
         self._lock([subject])
+        if not change:
+            # A record an administrator adds is a correction made by the one who may make
+            # it: approved by them, as it counted before review existed.
+            obj.review_state = ReviewState.APPROVED
+            obj.submitted_at = obj.reviewed_at = timezone.now()
+            obj.reviewed_by = request.user
         super().save_model(request, obj, form, change)
         self._refresh(request, [subject])
 

@@ -536,6 +536,23 @@ class ApprovedRecords(models.Manager):
         return super().get_queryset().filter(review_state=ReviewState.APPROVED)
 
 
+def review_indexes(prefix: str) -> list[models.Index]:
+    """The few records not approved, found without reading the many that are: the review
+    queue (oldest submitted first) and an organisation's drafts and returned ones."""
+    return [
+        models.Index(
+            fields=["submitted_at"],
+            condition=models.Q(review_state=ReviewState.SUBMITTED),
+            name=f"{prefix}_waiting",
+        ),
+        models.Index(
+            fields=["organisation"],
+            condition=models.Q(review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]),
+            name=f"{prefix}_unfinished",
+        ),
+    ]
+
+
 class ProgressRecord(models.Model):
     """Abstract base: a dated record of where an action stands, by a named person.
 
@@ -704,6 +721,7 @@ class ProgressUpdate(ProgressRecord):
                 condition=models.Q(revised_target_date__isnull=False),
                 name="progressupdate_target_moves",
             ),
+            *review_indexes("progressupdate"),
         ]
 
     def __str__(self):
@@ -759,6 +777,7 @@ class CouncilInput(ProgressRecord):
                 condition=models.Q(revised_target_date__isnull=False),
                 name="councilinput_target_moves",
             ),
+            *review_indexes("councilinput"),
         ]
 
     def __str__(self):

@@ -434,6 +434,9 @@ class Changes:
     snapshot: CabinetReport | None
     status_changes: Capped
     council_status_changes: Capped
+    percent_changes: Capped
+    council_percent_changes: Capped
+    new_strategy_actions: Capped
     completed: Capped
     new_updates: Capped
     new_inputs: Capped
@@ -450,29 +453,30 @@ def _listed_council(queryset) -> QuerySet:
     ).order_by("plan_position")  # indexed (actions/ordering.py)
 
 
-def _status_at(history, moment) -> Subquery:
+def _at(history, moment, field: str) -> Subquery:
+    """An action's `field` as its history had it at `moment`."""
     return Subquery(
         history.filter(id=OuterRef("pk"), history_date__lte=moment)
         .order_by("-history_date")
-        .values("status")[:1]
+        .values(field)[:1]
     )
 
 
-def _statuses(report: CabinetReport, side: str) -> dict[int, str]:
-    return {int(pk): row["status"] for pk, row in report.data.get(side, {}).items()}
+def _kept(report: CabinetReport, side: str, field: str) -> dict[int, object]:
+    return {int(pk): row.get(field) for pk, row in report.data.get(side, {}).items()}
 
 
-#: (pk, status before, status after) of one action whose status changed, in plan order.
-Moved = tuple[int, str | None, str]
+#: (pk, before, after) of one action whose status (or percent complete) changed, in plan order.
+Moved = tuple[int, object, object]
 
 
-def _status_changes(
+def _moves(
     actions, *, side: str, since, snapshot, until=None, until_snapshot=None
-) -> list[Moved]:
-    """The actions whose status at the end of the window differs from its status at the
-    start, as (pk, before, after) in plan order. Only actions changed in the window are read,
-    and only their ids and statuses, so the work follows what changed, lightly; the few
-    shown are loaded by `_loaded`.
+) -> tuple[list[Moved], list[Moved]]:
+    """The actions whose status, and those whose percent complete, at the end of the window
+    differ from the start, each as (pk, before, after) in plan order. Only actions changed in
+    the window are read, and only their ids, statuses and percents (one pass), so the work
+    follows what changed, lightly; the few shown are loaded by `_loaded`.
 
     The start is a report's figures where there is a report, else the history; the end is
     a later report's figures, else the history at `until`, else the action as it is now.
@@ -480,35 +484,56 @@ def _status_changes(
     history = actions.model.history.model.objects
     window = Q(history_date__gt=since) & (Q(history_date__lte=until) if until else Q())
     candidates = actions.filter(Exists(history.filter(window, id=OuterRef("pk"))))
-    unread = Value(None, output_field=CharField())  # that end is read from a report
-    candidates = candidates.annotate(
-        then=_status_at(history, since) if snapshot is None else unread,
-        later=_status_at(history, until) if until_snapshot is None and until else unread,
+    unread = {  # that end is read from a report
+        "status": Value(None, output_field=CharField()),
+        "percent_complete": Value(None, output_field=IntegerField()),
+    }
+    ends = {}
+    for field, short in (("status", "s"), ("percent_complete", "p")):
+        ends[f"then_{short}"] = _at(history, since, field) if snapshot is None else unread[field]
+        ends[f"later_{short}"] = (
+            _at(history, until, field) if until_snapshot is None and until else unread[field]
+        )
+    candidates = candidates.annotate(**ends)
+    fields = ("status", "percent_complete")
+    then = {f: _kept(snapshot, side, f) for f in fields} if snapshot is not None else {}
+    later = {f: _kept(until_snapshot, side, f) for f in fields} if until_snapshot else {}
+    statuses, percents = [], []
+    rows = candidates.values_list("pk", *fields, "then_s", "then_p", "later_s", "later_p").order_by(
+        "plan_position"
     )
-    then = _statuses(snapshot, side) if snapshot is not None else {}
-    later = _statuses(until_snapshot, side) if until_snapshot is not None else {}
-    moved = []
-    rows = candidates.values_list("pk", "status", "then", "later").order_by("plan_position")
-    for pk, status, then_status, later_status in rows.iterator(chunk_size=5000):
-        before = then.get(pk) if snapshot is not None else then_status
-        if until_snapshot is not None:
-            after = later.get(pk)
-        else:
-            after = later_status if until is not None else status
-        if after and before != after:
-            moved.append((pk, before, after))
-    return moved
+    for pk, status, percent, then_s, then_p, later_s, later_p in rows.iterator(chunk_size=5000):
+        now = {"status": status, "percent_complete": percent}
+        at_start = {"status": then_s, "percent_complete": then_p}
+        at_end = {"status": later_s, "percent_complete": later_p}
+        for field, moved in (("status", statuses), ("percent_complete", percents)):
+            before = then[field].get(pk) if snapshot is not None else at_start[field]
+            if until_snapshot is not None:
+                after = later[field].get(pk)
+            else:
+                after = at_end[field] if until is not None else now[field]
+            if after is not None and after != "" and before != after:
+                moved.append((pk, before, after))
+    return statuses, percents
 
 
-def _loaded(actions, moved: list[Moved], limit: int) -> Capped:
-    """The first `limit` of `moved` as StatusChanges, with the full count."""
+@dataclass
+class PercentChange:
+    action: object
+    old: int | None  # None: the action is new since then
+    new: int
+
+
+def _loaded(actions, moved: list[Moved], limit: int, make=None) -> Capped:
+    """The first `limit` of `moved` as StatusChanges (or what `make` makes), with the count."""
+    make = make or (
+        lambda action, before, after: StatusChange(
+            action, Status(before) if before else None, Status(after)
+        )
+    )
     shown = moved[:limit]
     by_pk = actions.in_bulk([pk for pk, _, _ in shown])
-    items = [
-        StatusChange(by_pk[pk], Status(before) if before else None, Status(after))
-        for pk, before, after in shown
-        if pk in by_pk
-    ]
+    items = [make(by_pk[pk], before, after) for pk, before, after in shown if pk in by_pk]
     return Capped(items, len(moved))
 
 
@@ -530,8 +555,8 @@ def changes_since(
     }
     strategy_actions = _listed(current_strategy_actions())
     council_actions = _listed_council(current_council_actions())
-    status_changes = _status_changes(strategy_actions, side="strategy", **window)
-    council_changes = _status_changes(council_actions, side="council", **window)
+    status_changes, percent_changes = _moves(strategy_actions, side="strategy", **window)
+    council_changes, council_percents = _moves(council_actions, side="council", **window)
     done = Status.COMPLETED.value
     completed = _loaded(strategy_actions, [m for m in status_changes if m[2] == done], LIST_LIMIT)
     completed_council = _loaded(
@@ -585,6 +610,17 @@ def changes_since(
         snapshot=snapshot,
         status_changes=_loaded(strategy_actions, status_changes, LIST_LIMIT * 5),
         council_status_changes=_loaded(council_actions, council_changes, LIST_LIMIT * 5),
+        percent_changes=_loaded(strategy_actions, percent_changes, LIST_LIMIT, PercentChange),
+        council_percent_changes=_loaded(
+            council_actions, council_percents, LIST_LIMIT, PercentChange
+        ),
+        new_strategy_actions=_capped(
+            _listed(current_strategy_actions()).filter(
+                pk__in=StrategyAction.history.model.objects.filter(
+                    in_window, history_type="+"
+                ).values("id")
+            )
+        ),
         completed=Capped(
             completed.items + completed_council.items, completed.count + completed_council.count
         ),

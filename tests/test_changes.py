@@ -168,3 +168,21 @@ def test_status_changes_are_counted_in_full_and_listed_in_plan_order_up_to_the_c
     assert changes.council_status_changes.count == 1
     assert changes.completed.count == 7  # six strategy actions and the council action
     assert len(changes.completed.items) == 1
+
+
+def test_percent_moves_and_new_strategy_actions_are_listed(world):
+    from reports import figures
+    from tests.factories import StrategyActionFactory
+
+    member = world.personas["forum_member"]
+    post_update(world.action, member, status=Status.ON_TRACK, percent=20)
+    since = timezone.now()
+    post_update(world.action, member, status=Status.ON_TRACK, percent=45)  # same status
+    added = StrategyActionFactory(theme=world.action.theme)
+
+    changes = figures.changes_since(since=since)
+
+    moves = {(c.action.pk, c.old, c.new) for c in changes.percent_changes.items}
+    assert (world.action.pk, 20, 45) in moves
+    assert [a.pk for a in changes.new_strategy_actions.items] == [added.pk]
+    assert world.action.pk not in {c.action.pk for c in changes.status_changes.items}

@@ -185,3 +185,27 @@ def test_a_whole_reporting_cycle(client, world, django_capture_on_commit_callbac
     assert [u.pk for u in changes.target_moves.items] == [slipped.pk]
     assert [c.pk for c in changes.corrections.items] == [correction.pk]
     assert {u.pk for u in changes.new_updates.items} == {slipped.pk, correction.pk}
+
+
+def test_an_update_an_administrator_adds_in_the_admin_is_approved_by_them(client, world):
+    admin = world.personas["admin"]
+    response = signed_in(client, admin).post(
+        reverse("admin:actions_progressupdate_add"),
+        {
+            "strategy_action": world.action.pk,
+            "author": world.personas["forum_member"].pk,
+            "organisation": world.partner.pk,
+            "status": Status.AT_RISK,
+            "percent_complete": "45",
+            "narrative": "Added in the admin.",
+            "next_steps": "",
+            "evidence_url": "",
+            "revision_reason": "",
+        },
+    )
+
+    assert response.status_code == 302, response.text[:2000]
+    record = ProgressUpdate.objects.get(narrative="Added in the admin.")
+    assert (record.review_state, record.reviewed_by) == (ReviewState.APPROVED, admin)
+    world.action.refresh_from_db()
+    assert (world.action.status, world.action.last_update) == (Status.AT_RISK, record)
