@@ -64,13 +64,17 @@ def _list_content(request: HttpRequest) -> fragments.Part:
 def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A proposed council action: its words, decision, and the timeline of council input."""
     council_action = get_object_or_404(selectors.council_action_page(), pk=pk)
+    can_record = permissions.can_record_council_input(request.user, council_action)
+    pending = (  # only those who may record input or review have anything pending to see
+        permissions.pending_seen_by(request.user, council_action.inputs(manager="all_records"))
+        if can_record or permissions.can_review_any(request.user)
+        else []
+    )
     context = {
         "council_action": council_action,
         "inputs": council_action.inputs.all(),
-        "can_record": permissions.can_record_council_input(request.user, council_action),
-        "pending": permissions.pending_seen_by(
-            request.user, council_action.inputs(manager="all_records")
-        ),
+        "can_record": can_record,
+        "pending": pending,
         "noun": "council input",
     }
     return render(request, "council_actions/detail.html", context)

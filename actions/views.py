@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import (
     can_add_council_action,
+    can_review_any,
     can_update_action,
     check_can_update_action,
     pending_seen_by,
@@ -67,7 +68,12 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     content = fragments.cached(
         request, "action", lambda: _action_content(request, pk, flags), vary=flags.values()
     )
-    pending = pending_seen_by(request.user, action.updates(manager="all_records"))
+    # Only those who may post on it or review have anything pending to see (no query else).
+    pending = (
+        pending_seen_by(request.user, action.updates(manager="all_records"))
+        if flags["can_update"] or can_review_any(request.user)
+        else []
+    )
     context = {"action": action, "content": content, "pending": pending, "noun": "update"}
     return render(request, "actions/action_detail.html", context)
 

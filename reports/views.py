@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
+from actions.models import CouncilInput, ProgressUpdate
 from govuk import fragments
 from govuk.fields import EARLIEST
 from govuk.pagination import paginate
@@ -36,7 +37,18 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             request, "dashboard/body.html", cabinet.dashboard_context(today)
         ),
     )
-    return render(request, "dashboard/dashboard.html", {"body": body.html, "today": today})
+    context = {"body": body.html, "today": today, "waiting": _waiting_for(request.user)}
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _waiting_for(user) -> int:
+    """How many updates wait for this reviewer: what is pending beside the approved figures."""
+    if not permissions.can_review_any(user):
+        return 0
+    return (
+        permissions.updates_to_review(user, ProgressUpdate.all_records.all()).count()
+        + permissions.inputs_to_review(user, CouncilInput.all_records.all()).count()
+    )
 
 
 DATE_ERROR = "Enter a real date in the format 2026-03-31, or choose a report"

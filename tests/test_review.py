@@ -389,3 +389,13 @@ def test_an_officer_finds_returned_input_where_they_land(client, world):
     assert "Give the budget line." in landing.text
     other = signed_in(client, world.personas["officer_other"]).get(reverse("council_actions"))
     assert "Give the budget line." not in other.text
+
+
+def test_a_reviewer_sees_what_waits_beside_the_approved_dashboard(client, world):
+    submitted(world)
+
+    coordinator_page = signed_in(client, world.personas["coordinator"]).get(reverse("dashboard"))
+    assert "1 update is waiting for your review" in coordinator_page.text
+    cabinet_page = signed_in(client, world.personas["cabinet"]).get(reverse("dashboard"))
+    assert 'id="waiting-for-you"' not in cabinet_page.text
+    assert NARRATIVE not in cabinet_page.text
