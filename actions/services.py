@@ -99,9 +99,8 @@ def _record_progress(
         record.revision_reason = ""
     record.review_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
     record.submitted_at = now if submit else None
-    record.round = (
-        selectors.open_round() if submit else None
-    )  # it counts for the round it is submitted in
+    # It counts for the round it is submitted in; a draft belongs to no round yet.
+    record.round = selectors.open_round() if submit else None
     if approve:
         record.review_state, record.reviewed_at = ReviewState.APPROVED, now
     record.full_clean()
