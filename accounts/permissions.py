@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .roles import Role
 
@@ -85,9 +86,9 @@ def can_add_council_action(user: User) -> bool:
 REVIEW_INPUT = "actions.review_councilinput"
 
 #: A record's review states, as stored (actions.models.ReviewState, which this module sits
-#: below): waiting for a reviewer, and still with its organisation.
+#: below): waiting for a reviewer, and counted.
 SUBMITTED = "submitted"
-WITH_ITS_ORGANISATION = ("draft", "returned")
+APPROVED = "approved"
 
 
 def reviews_forum_updates(user) -> bool:
@@ -112,7 +113,7 @@ def can_review_any(user) -> bool:
 
 
 def _is_update(record) -> bool:
-    return hasattr(record, "strategy_action_id")
+    return record.subject_field == "strategy_action"
 
 
 def can_review(user, record) -> bool:
@@ -151,32 +152,26 @@ def can_see_record(user, record) -> bool:
     its organisation, and a submitted one by those who may review it."""
     if not can_read_plan(user):
         return False
-    if record.review_state == "approved":
+    if record.review_state == APPROVED:
         return True
     if user.organisation_id is not None and record.organisation_id == user.organisation_id:
         return True
     return record.review_state == SUBMITTED and can_review(user, record)
 
 
-def can_change_record(user, record) -> bool:
-    """Change (and submit) a draft or returned record: its organisation's people who may
-    update its action."""
-    if record.review_state not in WITH_ITS_ORGANISATION:
-        return False
-    if user.organisation_id is None or record.organisation_id != user.organisation_id:
-        return False
-    if _is_update(record):
-        return can_update_action(user, record.strategy_action)
-    return can_record_council_input(user, record.council_action)
-
-
 def pending_seen_by(user, records):
-    """Of an action's records (every state), those not approved that the person may see."""
-    pending = records.exclude(review_state="approved")
-    mine = pending.filter(organisation_id=user.organisation_id) if user.organisation_id else None
-    reviewable = [r.pk for r in pending.filter(review_state=SUBMITTED) if can_review(user, r)]
-    seen = pending.filter(pk__in=reviewable)
-    return (seen | mine) if mine is not None else seen
+    """Of an action's records (every state), those not approved that the person may see: their
+    organisation's, and those they may review (the same rules as the review queue's)."""
+    pending = records.exclude(review_state=APPROVED)
+    to_review = (
+        updates_to_review
+        if records.model.subject_field == "strategy_action"
+        else (inputs_to_review)
+    )
+    seen = Q(pk__in=to_review(user, pending).values("pk"))
+    if user.organisation_id is not None:
+        seen |= Q(organisation_id=user.organisation_id)
+    return pending.filter(seen)
 
 
 def check_can_review(user, record) -> None:
@@ -184,6 +179,13 @@ def check_can_review(user, record) -> None:
         if record.author_id == user.pk:
             raise PermissionDenied("You cannot review your own update: another reviewer must.")
         raise PermissionDenied("You may not review this update.")
+
+
+def can_add_theme(user) -> bool:
+    """Add a theme a strategy's source names but the plan lacks, in the admin: administrators
+    (the admin is theirs alone) with Django's permission for it. Roles first, so that most
+    readers cost no permission query."""
+    return is_administrator(user) and user.has_perm("themes.add_theme")
 
 
 def council_units_for(user: User):

@@ -670,12 +670,9 @@ class ProgressRecord(models.Model):
         return Status(self.status)
 
     @property
-    def review_choice(self):
-        return ReviewState(self.review_state)
-
-    @property
-    def is_approved(self):
-        return self.review_state == ReviewState.APPROVED
+    def subject(self):
+        """The action it reports on."""
+        return getattr(self, self.subject_field)
 
     @property
     def is_locked(self):
@@ -693,6 +690,12 @@ class ProgressRecord(models.Model):
 
 class ProgressUpdate(ProgressRecord):
     """The Forum's report of progress on a strategy action, by a member or the coordinator."""
+
+    # What kind of record it is: its action's field, that action's field for its newest
+    # approved record, and what people call it.
+    subject_field = "strategy_action"
+    latest_field = "last_update"
+    kind_noun = "update"
 
     strategy_action = models.ForeignKey(
         StrategyAction, on_delete=models.CASCADE, related_name="updates"
@@ -730,16 +733,13 @@ class ProgressUpdate(ProgressRecord):
     def get_absolute_url(self):
         return f"{self.strategy_action.get_absolute_url()}#update-{self.pk}"
 
-    @property
-    def subject(self):
-        """The action it reports on (as CouncilInput.subject)."""
-        return self.strategy_action
-
-    kind_noun = "update"
-
 
 class CouncilInput(ProgressRecord):
     """The council's input on a proposed council action, recorded by an officer."""
+
+    subject_field = "council_action"
+    latest_field = "last_input"
+    kind_noun = "council input"
 
     council_action = models.ForeignKey(
         "CouncilAction", on_delete=models.CASCADE, related_name="inputs"
@@ -785,13 +785,6 @@ class CouncilInput(ProgressRecord):
 
     def get_absolute_url(self):
         return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
-
-    @property
-    def subject(self):
-        """The action it reports on (as ProgressUpdate.subject)."""
-        return self.council_action
-
-    kind_noun = "council input"
 
 
 class SearchDocument(models.Model):

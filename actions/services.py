@@ -123,13 +123,6 @@ def _move(subject, record, latest: str, *, changed_by: User) -> None:
     subject.save()
 
 
-# Each kind of record: its action's field, and the action's field for its newest record.
-_SUBJECTS = {
-    ProgressUpdate: ("strategy_action", "last_update"),
-    CouncilInput: ("council_action", "last_input"),
-}
-
-
 @transaction.atomic
 def apply_approved(*, record: ProgressUpdate | CouncilInput, approved_by: User) -> None:
     """Move a record's action to where the record, just approved, leaves it.
@@ -138,13 +131,12 @@ def apply_approved(*, record: ProgressUpdate | CouncilInput, approved_by: User) 
     record and marking it approved; this saves it. The version moves, so a form opened before
     the approval is refused as stale.
     """
-    subject_field, latest = _SUBJECTS[type(record)]
-    subject = getattr(record, subject_field)
+    subject = record.subject
     subject = type(subject).objects.select_for_update().get(pk=subject.pk)
     record.previous_target_date = subject.target_date
     record.save()  # with its review, set by the caller: one history row for the approval
     subject.version += 1
-    _move(subject, record, latest, changed_by=approved_by)
+    _move(subject, record, record.latest_field, changed_by=approved_by)
 
 
 @transaction.atomic
@@ -158,20 +150,24 @@ def revise_record(
 ) -> ProgressUpdate | CouncilInput:
     """Change a draft or returned record (its organisation's), and save it as a draft again
     or submit it. Raises RecordMoved if it was submitted or reviewed meanwhile."""
-    subject_field, latest = _SUBJECTS[type(record)]
     locked = type(record).all_records.select_for_update().get(pk=record.pk)
     if not locked.is_editable:
         raise RecordMoved(locked)
     for name, value in fields.items():
         setattr(locked, name, value)
     return _record_progress(
-        subject=getattr(locked, subject_field),
+        subject=locked.subject,
         record=locked,
         author=author,
         expected_version=expected_version,
-        latest=latest,
+        latest=locked.latest_field,
         submit=submit,
     )
+
+
+def records_of(subject):
+    """An action's progress records in every review state (its updates or its input)."""
+    return getattr(subject, _RECORDS[type(subject)][1])(manager="all_records")
 
 
 def open_record(subject, organisation_id: int | None):
@@ -179,9 +175,8 @@ def open_record(subject, organisation_id: int | None):
     its next edit continues (so a returned update is corrected, not posted twice)."""
     if organisation_id is None:
         return None
-    records = subject.updates if isinstance(subject, StrategyAction) else subject.inputs
     return (
-        records(manager="all_records")
+        records_of(subject)
         .filter(
             organisation_id=organisation_id,
             review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED],

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import (
     can_add_council_action,
+    can_add_theme,
     can_review_any,
     can_update_action,
     check_can_update_action,
@@ -20,7 +21,7 @@ from govuk.pagination import paginate
 from . import search, selectors, services
 from .filters import PlanFilter
 from .forms import SAVE_DRAFT, ProgressUpdateForm
-from .models import ReviewState, StrategyAction
+from .models import ReviewState
 
 PROGRESS_FORM = "actions/progress_form.html"
 PLAN_CONTENT = "actions/includes/plan_content.html"
@@ -31,14 +32,14 @@ PLAN_CONTENT = "actions/includes/plan_content.html"
 def plan(request: HttpRequest) -> HttpResponse:
     """The plan: strategy → themes → actions, filtered by the query string, a page at a time,
     kept rendered until the plan changes (govuk/fragments.py)."""
-    can_add_theme = request.user.has_perm("themes.add_theme")
+    may_add_theme = can_add_theme(request.user)
     content = fragments.cached(
-        request, "plan", lambda: _plan_content(request, can_add_theme), vary=[can_add_theme]
+        request, "plan", lambda: _plan_content(request, may_add_theme), vary=[may_add_theme]
     )
     return render(request, "actions/plan.html", {"content": content})
 
 
-def _plan_content(request: HttpRequest, can_add_theme: bool) -> fragments.Part:
+def _plan_content(request: HttpRequest, may_add_theme: bool) -> fragments.Part:
     filters = PlanFilter(request.GET, queryset=selectors.plan_actions()).lay_out()
     paged = paginate(request, filters.qs)
     context = {
@@ -50,7 +51,7 @@ def _plan_content(request: HttpRequest, can_add_theme: bool) -> fragments.Part:
         "current_round": selectors.open_round(),
         "strategies": selectors.current_strategies(),
         "others": [] if paged.filtered else selectors.earlier_strategies(),
-        "can_add_theme": can_add_theme,
+        "can_add_theme": may_add_theme,
     }
     return fragments.render_part(request, PLAN_CONTENT, context, paged.page)
 
@@ -70,7 +71,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Only those who may post on it or review have anything pending to see (no query else).
     pending = (
-        pending_seen_by(request.user, action.updates(manager="all_records"))
+        pending_seen_by(request.user, services.records_of(action))
         if flags["can_update"] or can_review_any(request.user)
         else []
     )
@@ -183,8 +184,7 @@ def _correcting(request: HttpRequest, subject, draft):
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise Http404("No such update to correct")
-    records = subject.updates if isinstance(subject, StrategyAction) else subject.inputs
-    record = records(manager="all_records").select_related("round").filter(pk=value).first()
+    record = services.records_of(subject).select_related("round").filter(pk=value).first()
     if record is None or not record.is_locked:
         raise Http404("No such update to correct")
     return record

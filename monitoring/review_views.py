@@ -103,8 +103,8 @@ def _reviewable(user, values: list[str]) -> dict:
             wanted[kind].add(int(pk))
     found = {}
     for kind, model in KINDS.items():
-        related = "strategy_action" if kind == "update" else "council_action"
-        for record in model.all_records.select_related(related).filter(pk__in=wanted[kind]):
+        records = model.all_records.select_related(model.subject_field)
+        for record in records.filter(pk__in=wanted[kind]):
             if permissions.can_review(user, record):
                 found[f"{kind}-{record.pk}"] = record
     return found
@@ -127,7 +127,7 @@ def review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
         if form.cleaned_data["decision"] == ReviewForm.APPROVE:
             services.approve(record=record, reviewer=request.user, base_url=base_url)
-            messages.success(request, f"Approved the {_noun(kind)} on {subject.reference}.")
+            messages.success(request, f"Approved the {record.kind_noun} on {subject.reference}.")
         else:
             services.return_for_changes(
                 record=record,
@@ -137,7 +137,7 @@ def review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"Returned the {_noun(kind)} on {subject.reference} to "
+                f"Returned the {record.kind_noun} on {subject.reference} to "
                 f"{record.organisation or record.author} with your comment.",
             )
     except services.ReviewConflict as conflict:
@@ -164,10 +164,6 @@ def _record(request: HttpRequest, kind: str, pk: int):
         raise Http404("No such update")
     permissions.check_can_review(request.user, record)
     return record
-
-
-def _noun(kind: str) -> str:
-    return "update" if kind == "update" else "council input"
 
 
 def _conflict_text(record) -> str:

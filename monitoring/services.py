@@ -95,11 +95,10 @@ def _locked_for_review(record):
     """The record's action, then the record, locked in that order (as the services and the
     admin lock the action first), the record re-read as it is now."""
     model = type(record)
-    subject_field = "strategy_action" if isinstance(record, ProgressUpdate) else "council_action"
     subject_id = model.all_records.filter(pk=record.pk).values_list(
-        f"{subject_field}_id", flat=True
+        f"{model.subject_field}_id", flat=True
     )
-    subject_model = model._meta.get_field(subject_field).related_model
+    subject_model = model._meta.get_field(model.subject_field).related_model
     list(subject_model.objects.select_for_update().filter(pk__in=subject_id).values("pk"))
     return model.all_records.select_for_update().select_related("author").get(pk=record.pk)
 
