@@ -12,10 +12,11 @@ PORT ?= 8000
 # Development defaults; the environment (or .env) can override them.
 export DEBUG ?= true
 
-.PHONY: run test setup css lint migrate seed clean help
+.PHONY: run demo test setup css lint migrate seed clean help
 
 help:
 	@echo "make run   - set up, load the Cabinet report, create the demo admin, serve on http://$(HOST):$(PORT)"
+	@echo "make demo  - as make run, with a year of made-up demo progress (marked Demo) on top"
 	@echo "make test  - set up with the dev extra, lint, check migrations, run the test suite"
 	@echo "make bench - seed 1,000, 10,000 and 50,000 synthetic actions, time the pages in-process and under gunicorn+wrk, write docs/benchmarks.md"
 	@echo "make clean - remove the virtualenv, node_modules, built CSS and the SQLite database"
@@ -52,6 +53,15 @@ seed: migrate
 	$(MANAGE) load_cabinet_report
 	$(MANAGE) create_demo_accounts
 
+# The report with a year of made-up demo progress on top, every record marked Demo, in a
+# database of its own (db-demo.sqlite3 unless DATABASE_URL is set), so `make run` keeps the
+# report alone.
+demo: export DATABASE_URL ?= sqlite:///$(CURDIR)/db-demo.sqlite3
+demo: seed
+	$(MANAGE) load_demo
+	@echo "Serving the demo on http://$(HOST):$(PORT)/ - sign in as 'cabinet', 'forum', 'officer', 'coordinator' or 'admin'"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/ - sign in as 'admin' (password: \$$DEMO_PASSWORD or harrow-demo-2013)"
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -86,4 +96,4 @@ bench: $(VENV)/.installed-dev css
 		--http-duration 10 --output docs/benchmarks.md
 
 clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3 db-demo.sqlite3

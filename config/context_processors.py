@@ -19,3 +19,19 @@ def plan_generation(request):
     if generation is None:
         generation = SimpleLazyObject(freshness.generation)
     return {"plan_generation": generation}
+
+
+def demo_progress(request):
+    """Whether the tracker holds made-up demo progress (`manage.py load_demo`), read only if the
+    page asks, and kept in the cache under the plan's generation: loading the demo moves it."""
+    from django.core.cache import cache
+
+    from strategy.models import DemoProgress
+
+    def present() -> bool:
+        generation = getattr(request, "plan_generation", None)
+        if generation is None:
+            return DemoProgress.present()
+        return cache.get_or_set(f"demo-progress:{generation}", DemoProgress.present, 3600)
+
+    return {"demo_progress": SimpleLazyObject(present)}

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "actions",
     "monitoring",
     "reports",
+    "demo",
 ]
 if DEBUG:
     # The benchmark harness (seed_synthetic, bench) never ships to production.
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.service",
                 "config.context_processors.plan_generation",
+                "config.context_processors.demo_progress",
                 "accounts.context_processors.roles",
             ],
         },

@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.selectors import current_strategies
 from actions.status import RAG
 from monitoring.selectors import current_round
+from strategy.models import DemoProgress
 
 from . import charts, figures
 from .models import CabinetReport
@@ -94,6 +95,8 @@ def report_context(report: CabinetReport | None) -> dict:
         plan=figures.report_actions(),
         report_list_max=figures.REPORT_LIST_MAX,
         site_url=settings.SITE_URL.rstrip("/"),
+        # The PDF is made without a request, so the base template's demo banner is not there.
+        demo_progress=DemoProgress.present(),
     )
     return context
 

@@ -292,3 +292,23 @@ class StrategyElement(Cited):
         return (*self.strategy.natural_key(), self.number)
 
     natural_key.dependencies = ["strategy.strategy"]
+
+
+class DemoProgress(models.Model):
+    """A record that demonstration progress was added on top of the source document
+    (`manage.py load_demo`, development only). While one exists every page, the Cabinet
+    report and its PDF say that the tracker holds made-up demo records."""
+
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField(blank=True, help_text="What the demo added.")
+
+    class Meta:
+        verbose_name = "demo progress"
+        verbose_name_plural = "demo progress"
+
+    def __str__(self):
+        return f"Demo progress loaded {self.loaded_at:%-d %B %Y}"
+
+    @classmethod
+    def present(cls) -> bool:
+        return cls.objects.exists()

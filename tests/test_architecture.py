@@ -19,6 +19,7 @@ LAYERS = {
     "actions": 3,
     "monitoring": 4,
     "reports": 5,
+    "demo": 6,  # made-up demo progress (load_demo), development only
     "config": 6,  # settings, root URLs and service-wide views: the top
     "benchmarks": 6,  # development only (installed when DEBUG is on)
 }
