@@ -488,3 +488,28 @@ def test_the_command_says_what_it_sent(world, capsys, settings):
 
     call_command("send_discussion_digests")
     assert "No digests sent" in capsys.readouterr().out
+
+
+# --- The admin --------------------------------------------------------------------------
+
+
+def test_an_administrator_hides_and_shows_a_comment_in_the_admin(client, world):
+    admin_user = world.personas["admin"]
+    comment = CommentFactory(strategy_action=world.action, body="Words as posted")
+    client = signed_in(client, admin_user)
+    url = reverse("admin:discussion_comment_change", args=[comment.pk])
+    assert client.get(reverse("admin:discussion_comment_add")).status_code == 403
+
+    page = client.get(url).content.decode()
+    assert "Words as posted" in page
+    assert 'name="body"' not in page  # what was posted stays as posted
+
+    assert client.post(url, {"hidden_reason": "Off topic"}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.hidden_by == admin_user
+    assert comment.body == "Words as posted"
+
+    assert client.post(url, {"hidden_reason": ""}).status_code == 302
+    comment.refresh_from_db()
+    assert not comment.is_hidden
+    assert comment.history.count() == 3
