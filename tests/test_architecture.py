@@ -100,6 +100,7 @@ def test_production_has_no_benchmark_commands():
     assert {"bench", "seed_synthetic"} <= set(development)
     assert not {"bench", "seed_synthetic"} & set(production)
     assert "send_update_reminders" in production
+    assert "send_discussion_digests" in production
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):
