@@ -95,7 +95,7 @@ def send_discussion_digests(
     if not wanted:
         return DigestRun(sent=[], failed=[])
     recipients = (
-        User.objects.filter(pk__in=wanted, is_active=True, groups__isnull=False)
+        User.objects.filter(pk__in=list(wanted), is_active=True, groups__isnull=False)
         .exclude(email="")
         .exclude(discussion_digests__sent_on=today)
         .annotate(last_digest=Max("discussion_digests__sent_at"))
