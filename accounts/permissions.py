@@ -298,3 +298,41 @@ def check_can_generate_report(user) -> None:
 def check_can_manage_rounds(user) -> None:
     if not can_manage_rounds(user):
         raise PermissionDenied("Only the Forum coordinator can manage monitoring rounds.")
+
+
+# --- Discussion on an action (issue 13) ----------------------------------------------------
+# The thread of comments on a strategy action or a proposed council action (discussion/).
+
+
+def can_read_discussion(user) -> bool:
+    """The thread is part of the plan: everyone who may read the plan reads it."""
+    return can_read_plan(user)
+
+
+def can_comment(user) -> bool:
+    """Comment on any action: everyone who may read the plan (the plan is shared, so another
+    organisation's Forum member may ask too), except Cabinet members, who only read. A Cabinet
+    member who also holds another role comments in that role."""
+    return bool(roles(user) - {Role.CABINET_MEMBER})
+
+
+def can_moderate_comments(user) -> bool:
+    """Hide a comment (with a reason) or show it again: administrators."""
+    return is_administrator(user)
+
+
+def can_see_hidden_comment(user) -> bool:
+    """A hidden comment's words and the reason it was hidden: administrators. Everyone else
+    sees only that it was hidden, and when."""
+    return is_administrator(user)
+
+
+def check_can_comment(user) -> None:
+    require_read_plan(user)
+    if not can_comment(user):
+        raise PermissionDenied("Cabinet members read the discussion but do not comment.")
+
+
+def check_can_moderate_comments(user) -> None:
+    if not can_moderate_comments(user):
+        raise PermissionDenied("Only an administrator can hide a comment or show it again.")

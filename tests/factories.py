@@ -28,6 +28,8 @@ from actions.models import (
     SubPoint,
 )
 from actions.status import Status
+from discussion import services as discussion_services
+from discussion.models import Comment, DigestLog
 from monitoring import services as round_services
 from monitoring.models import MonitoringRound, ReminderLog
 from reports import services as report_services
@@ -395,3 +397,41 @@ class ThemeRollupFactory(DjangoModelFactory):
         django_get_or_create = ("theme",)
 
     theme = factory.SubFactory(ThemeFactory)
+
+
+# --- Discussion on an action (issue 13) ---
+
+
+class CommentFactory(DjangoModelFactory):
+    """A comment, posted through the service (on `strategy_action` unless `council_action` is
+    given). `hidden_by=` and `hidden_reason=` hide it afterwards, through the service too."""
+
+    class Meta:
+        model = Comment
+
+    strategy_action = factory.Maybe(
+        "council_action", no_declaration=factory.SubFactory(StrategyActionFactory)
+    )
+    council_action = None
+    author = factory.SubFactory(UserFactory, role=Role.FORUM_MEMBER)
+    body = factory.Sequence(lambda n: f"Comment {n}: when is the next partners' meeting?")
+    created_at = None
+
+    @classmethod
+    def _create(cls, model_class, *args, hidden_by=None, hidden_reason="", **kwargs):
+        comment = discussion_services.post_comment(**kwargs)
+        if hidden_by is not None:
+            comment = discussion_services.hide_comment(
+                comment=comment, hidden_by=hidden_by, reason=hidden_reason or "Off topic"
+            )
+        return comment
+
+
+class DigestLogFactory(DjangoModelFactory):
+    class Meta:
+        model = DigestLog
+
+    recipient = factory.SubFactory(UserFactory)
+    sent_on = factory.LazyFunction(timezone.localdate)
+    sent_at = factory.LazyFunction(timezone.now)
+    comment_count = 1

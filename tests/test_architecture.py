@@ -18,6 +18,7 @@ LAYERS = {
     "themes": 2,
     "actions": 3,
     "monitoring": 4,
+    "discussion": 4,  # comments on actions (issue 13)
     "reports": 5,
     "demo": 6,  # made-up demo progress (load_demo), development only
     "config": 6,  # settings, root URLs and service-wide views: the top
@@ -100,6 +101,7 @@ def test_production_has_no_benchmark_commands():
     assert {"bench", "seed_synthetic"} <= set(development)
     assert not {"bench", "seed_synthetic"} & set(production)
     assert "send_update_reminders" in production
+    assert "send_discussion_digests" in production
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):

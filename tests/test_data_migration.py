@@ -57,9 +57,16 @@ REPORT_DATA = {
 
 
 def _everything_else_at_its_latest():
-    """Every app the change does not touch, at its latest migration (admin, axes, ...)."""
+    """Every app the change does not touch, at its latest migration (admin, axes, ...). Apps
+    built later on the reshaped ones (discussion, say) are left unmigrated: their first
+    migration needs the reshaped apps at their latest."""
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    return [node for node in graph.leaf_nodes() if node[0] not in RESHAPED_APPS]
+    return [
+        node
+        for node in graph.leaf_nodes()
+        if node[0] not in RESHAPED_APPS
+        and not any(app in RESHAPED_APPS for app, _ in graph.forwards_plan(node))
+    ]
 
 
 def _rename(app_label, model_name, attname, *, forwards):

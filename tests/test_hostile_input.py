@@ -53,6 +53,7 @@ from accounts.models import Partner, User
 from actions.filters import CouncilActionFilter, PlanFilter
 from actions.forms import AddCouncilActionForm, CouncilInputForm, DecisionForm, ProgressUpdateForm
 from actions.models import CouncilAction, StrategyAction
+from discussion.forms import CommentForm, HideCommentForm
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
@@ -194,6 +195,19 @@ FORM_PAGES = [
         "officer",
     ),
     FormPage("round_open", lambda w: OpenRoundForm(), round_data, "coordinator"),
+    # Discussion on an action (issue 13)
+    FormPage(
+        "action_comment", lambda w: CommentForm(), lambda w: {"body": "A question"}, "forum_other"
+    ),
+    FormPage(
+        "council_action_comment",
+        lambda w: CommentForm(),
+        lambda w: {"body": "An answer"},
+        "officer",
+    ),
+    FormPage(
+        "comment_hide", lambda w: HideCommentForm(), lambda w: {"reason": "Off topic"}, "admin"
+    ),
     FormPage(
         "review",
         lambda w: ReviewForm(),

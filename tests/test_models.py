@@ -173,7 +173,15 @@ MODELS_WITH_FACTORIES = {
     "model",
     [
         m
-        for app in ("accounts", "strategy", "themes", "actions", "monitoring", "reports")
+        for app in (
+            "accounts",
+            "strategy",
+            "themes",
+            "actions",
+            "monitoring",
+            "discussion",
+            "reports",
+        )
         for m in apps.get_app_config(app).get_models()
         if not m.__name__.startswith("Historical")
     ],

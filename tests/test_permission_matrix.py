@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests import helpers
 from tests.factories import (
     CabinetReportFactory,
+    CommentFactory,
     CouncilInputFactory,
     DownloadFactory,
     MonitoringRoundFactory,
@@ -166,6 +167,23 @@ def a_sent_report(world):
         report.pdf.save(report.pdf_filename(), ContentFile(b"%PDF-1.7 matrix"), save=True)
         world.sent_report = report
     return world.sent_report
+
+
+# Everyone who reads the plan may comment on any action (the plan is shared: another
+# organisation's people too), except Cabinet members, who only read.
+COMMENTERS = set(WITH_ROLE) - {"cabinet"}
+
+
+def a_comment(world, hidden=False):
+    """The forum member's comment on world.action (hidden by the admin if asked), made once
+    per test world."""
+    if not hasattr(world, "comment"):
+        world.comment = CommentFactory(
+            strategy_action=world.action,
+            author=world.personas["forum_member"],
+            hidden_by=world.personas["admin"] if hidden else None,
+        )
+    return world.comment
 
 
 REVIEWERS = {"coordinator", "admin"}  # of Forum updates; council input: administrators here
@@ -370,6 +388,39 @@ MATRIX = [
         get=ADMIN_ONLY,
         post=ADMIN_ONLY,  # an incomplete form: errors shown, nothing saved
     ),
+    # Discussion on an action (issue 13)
+    Row(
+        "action_comment",
+        kwargs=lambda w: {"pk": w.action.pk},
+        # The fallback page with the form (where errors are shown); Cabinet members only read.
+        get=only(COMMENTERS, OK),
+        post=only(COMMENTERS, FOUND),  # posted, then back to the comment in its thread
+        data=lambda w: {"body": "A matrix question"},
+        may_change=COMMENTERS,
+    ),
+    Row(
+        "council_action_comment",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(COMMENTERS, OK),
+        post=only(COMMENTERS, FOUND),
+        data=lambda w: {"body": "A matrix answer"},
+        may_change=COMMENTERS,
+    ),
+    Row(
+        "comment_hide",
+        kwargs=lambda w: {"pk": a_comment(w).pk},
+        get=ADMIN_ONLY,
+        post={**ADMIN_ONLY, "admin": FOUND},
+        data=lambda w: {"reason": "Matrix reason"},
+        may_change={"admin"},
+    ),
+    Row(
+        "comment_unhide",
+        kwargs=lambda w: {"pk": a_comment(w, hidden=True).pk},
+        get=everyone(NOT_ALLOWED),
+        post=only({"admin"}, FOUND),
+        may_change={"admin"},
+    ),
 ]
 
 # The Django admin is one product area: its permission is the Administrator
@@ -377,7 +428,16 @@ MATRIX = [
 # rows above check it through two representative admin pages.
 COVERED_NAMESPACES = {"admin"}
 
-PRODUCT_APPS = ["accounts", "strategy", "themes", "actions", "monitoring", "reports", "auth"]
+PRODUCT_APPS = [
+    "accounts",
+    "strategy",
+    "themes",
+    "actions",
+    "monitoring",
+    "discussion",
+    "reports",
+    "auth",
+]
 
 
 def snapshot() -> str:
