@@ -229,6 +229,21 @@ def _decision(strategy, who: People, day: datetime.date, counts: Counts) -> None
     counts.add("decisions")
 
 
-# Further parts of the story (milestones, indicators, comments, evidence files), each a
-# function taking keyword arguments strategy, people, rounds, today, counts.
-EXTRAS: list = []
+def _discussion(*, strategy, people: People, rounds, today, counts: Counts) -> None:
+    from discussion import services as discussion_services
+
+    end = rounds[2][1]
+    posted = min(end - datetime.timedelta(days=20), today - datetime.timedelta(days=7))
+    for reference, thread in story.DISCUSSION.items():
+        action = StrategyAction.objects.get(theme__strategy=strategy, reference=reference)
+        for who, days, words in thread:
+            with happened_on(at(posted + datetime.timedelta(days=days), 14)):
+                discussion_services.post_comment(
+                    author=getattr(people, who), body=DEMO + words, strategy_action=action
+                )
+            counts.add("comments")
+
+
+# Further parts of the story, each a function taking keyword arguments strategy, people,
+# rounds, today, counts.
+EXTRAS: list = [_discussion]

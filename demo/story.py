@@ -166,3 +166,23 @@ INPUTS = {
 
 # In the open round: one update left waiting for review, to show the review queue.
 WAITING_FOR_REVIEW = "T1.1"
+
+# A discussion on strategy action T2.2 in the third round, between the Forum and the council:
+# (who, days after the round's updates were posted, words).
+DISCUSSION = {
+    "T2.2": [
+        (
+            "forum",
+            4,
+            "Does the council know of any funders for a smaller skills programme? Our "
+            "bid was turned down.",
+        ),
+        (
+            "officer",
+            6,
+            "The employment team has a list of local funders: I will send it to the "
+            "Forum this week.",
+        ),
+        ("forum", 9, "Thank you: we have applied to two of them."),
+    ],
+}

@@ -144,3 +144,13 @@ def test_the_cabinet_reports_pdf_says_it_holds_demo_progress(demo):
     with report.pdf.open("rb") as pdf:
         first_page = PdfReader(pdf).pages[0].extract_text()
     assert "this tracker holds demo progress" in " ".join(first_page.split())
+
+
+def test_a_discussion_between_the_forum_and_the_council(demo):
+    from discussion.models import Comment
+
+    thread = list(Comment.objects.order_by("created_at").select_related("author"))
+    assert [c.author.username for c in thread] == ["forum", "officer", "forum"]
+    assert all(c.body.startswith("Demo: ") for c in thread)
+    assert thread[0].created_at < thread[1].created_at < thread[2].created_at
+    assert thread[-1].created_at.date() < TODAY
