@@ -298,3 +298,13 @@ def check_can_generate_report(user) -> None:
 def check_can_manage_rounds(user) -> None:
     if not can_manage_rounds(user):
         raise PermissionDenied("Only the Forum coordinator can manage monitoring rounds.")
+
+
+# --- Evidence files (issue 13) ------------------------------------------------------------
+
+
+def can_download_evidence(user, evidence_file) -> bool:
+    """Download an evidence file: whoever may see the progress update or council input it
+    belongs to (a draft's files its organisation, a submitted one's also its reviewers, an
+    approved one's everyone who reads the plan). Anyone else is told "not found"."""
+    return can_see_record(user, evidence_file.record)
