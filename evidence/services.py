@@ -45,18 +45,24 @@ def attach_files(
     already = EvidenceFile.objects.filter(**{field: record}).count()
     if already + len(checked) > validation.max_files():
         raise ValidationError(validation.too_many_message(already), code="too_many")
-    saved = []
-    for item in checked:
-        evidence = EvidenceFile(
-            **{field: record},
-            name=item.name,
-            content_type=item.content_type,
-            size=item.size,
-            uploaded_by=uploaded_by,
-        )
-        evidence.file.save(item.name, item.upload, save=False)
-        evidence.full_clean()
-        evidence._history_user = uploaded_by
-        evidence.save()
-        saved.append(evidence)
+    saved: list[EvidenceFile] = []
+    try:
+        for item in checked:
+            evidence = EvidenceFile(
+                **{field: record},
+                name=item.name,
+                content_type=item.content_type,
+                size=item.size,
+                uploaded_by=uploaded_by,
+            )
+            evidence.file.save(item.name, item.upload, save=False)
+            saved.append(evidence)
+            evidence.full_clean()
+            evidence._history_user = uploaded_by
+            evidence.save()
+    except Exception:
+        # The rows roll back with the transaction; the stored copies would not.
+        for evidence in saved:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
     return saved

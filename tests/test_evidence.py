@@ -293,6 +293,76 @@ def test_the_service_refuses_more_than_the_limit(world, settings):
         EvidenceFileFactory(record=update)
 
 
+def test_a_failure_part_way_leaves_no_stored_copy(world, settings, monkeypatch):
+    update = post_update(world.action, world.personas["forum_member"])
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(EvidenceFile, "save", fail)
+    with pytest.raises(RuntimeError):
+        attach_files(
+            record=update,
+            files=[ContentFile(samples.PDF, name="a.pdf")],
+            uploaded_by=update.author,
+        )
+    kept = settings.MEDIA_ROOT / "evidence"
+    assert not kept.exists() or not any(p.is_file() for p in kept.rglob("*"))
+
+
+def test_the_admin_lists_files_and_lets_a_file_be_made_public(admin_client, world):
+    update = post_update(world.action, world.personas["forum_member"])
+    evidence = EvidenceFileFactory(record=update, filename="minutes.pdf")
+    changelist = admin_client.get(reverse("admin:evidence_evidencefile_changelist"))
+    assert "minutes.pdf" in changelist.content.decode()
+    assert admin_client.get(reverse("admin:evidence_evidencefile_add")).status_code == 403
+    url = reverse("admin:evidence_evidencefile_change", args=[evidence.pk])
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.post(url, {"is_public": "on"}).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.is_public
+    assert evidence.name == "minutes.pdf"  # read only: the rest is as uploaded
+
+
+STORAGE_PROBE = (
+    "import django; django.setup(); from django.core.files.storage import storages; "
+    "s = storages['default']; "
+    "print(type(s).__name__, getattr(s, 'bucket_name', ''), getattr(s, 'default_acl', ''), "
+    "getattr(s, 'querystring_auth', ''), getattr(s, 'endpoint_url', ''))"
+)
+
+
+def _storage_with(**env_overrides):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(DEBUG="true", ENV_FILE=os.devnull, DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(env_overrides)
+    result = subprocess.run(
+        [sys.executable, "-c", STORAGE_PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_files_are_kept_on_disk_unless_a_bucket_is_named():
+    assert _storage_with()[0] == "FileSystemStorage"
+    backend, bucket, acl, signed, endpoint = _storage_with(
+        AWS_STORAGE_BUCKET_NAME="tracker-files", AWS_S3_ENDPOINT_URL="https://s3.example.net"
+    )
+    assert (backend, bucket, acl, signed) == ("S3Storage", "tracker-files", "private", "False")
+    assert endpoint == "https://s3.example.net"
+
+
 def test_a_file_belongs_to_exactly_one_record(world):
     update = post_update(world.action, world.personas["forum_member"])
     council_input = record_input(world.council_action, world.personas["officer"])
