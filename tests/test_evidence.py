@@ -225,6 +225,17 @@ def test_files_on_a_draft_stay_with_it_when_it_is_submitted(client, world):
     assert sorted(f.name for f in submitted.evidence_files.all()) == ["minutes.pdf", "photo.png"]
 
 
+def test_a_stale_update_keeps_no_file_and_asks_for_it_again(member, world, settings):
+    data = update_form(world.action, narrative=NARRATIVE, percent_complete="60")
+    post_update(world.action, world.personas["coordinator"])  # someone else's, first
+    data["evidence_files"] = [samples.upload("minutes.pdf", samples.PDF)]
+    response = member.post(update_url(world), data)
+    assert response.status_code == 409
+    assert NARRATIVE in response.content.decode()
+    assert not EvidenceFile.objects.exists()
+    assert not (settings.MEDIA_ROOT / "evidence").exists()
+
+
 def test_a_draft_counts_its_files_towards_the_limit(client, world, settings):
     settings.EVIDENCE_MAX_FILES = 2
     client.force_login(world.personas["forum_member"])
