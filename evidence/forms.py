@@ -33,6 +33,14 @@ class EvidenceFilesField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
+        try:
+            return self._checked(data, initial)
+        except ValidationError:
+            # The field is copied for each form, so this marks only this form's box.
+            self.widget.attrs["class"] = "govuk-file-upload govuk-file-upload--error"
+            raise
+
+    def _checked(self, data, initial):
         uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         if len(uploads) + self.already > validation.max_files():
             raise ValidationError(validation.too_many_message(self.already), code="too_many")

@@ -149,6 +149,7 @@ def test_a_refused_file_comes_back_with_its_message_and_the_update_kept(
     # Next to the field and in the error summary, with the rest of the update as typed.
     assert page.count(message) >= 2
     assert 'href="#id_evidence_files"' in page
+    assert "govuk-file-upload--error" in page
     assert NARRATIVE in page
     assert not ProgressUpdate.all_records.exists()
     assert not EvidenceFile.objects.exists()
