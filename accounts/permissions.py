@@ -336,3 +336,13 @@ def check_can_comment(user) -> None:
 def check_can_moderate_comments(user) -> None:
     if not can_moderate_comments(user):
         raise PermissionDenied("Only an administrator can hide a comment or show it again.")
+
+
+# --- Evidence files (issue 13) ------------------------------------------------------------
+
+
+def can_download_evidence(user, evidence_file) -> bool:
+    """Download an evidence file: whoever may see the progress update or council input it
+    belongs to (a draft's files its organisation, a submitted one's also its reviewers, an
+    approved one's everyone who reads the plan). Anyone else is told "not found"."""
+    return can_see_record(user, evidence_file.record)

@@ -66,7 +66,9 @@ def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council_action = get_object_or_404(selectors.council_action_page(), pk=pk)
     can_record = permissions.can_record_council_input(request.user, council_action)
     pending = (  # only those who may record input or review have anything pending to see
-        permissions.pending_seen_by(request.user, services.records_of(council_action))
+        permissions.pending_seen_by(
+            request.user, services.records_of(council_action)
+        ).prefetch_related("evidence_files")
         if can_record or permissions.can_review_any(request.user)
         else []
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Partner, User
 from accounts.roles import Role
+from evidence.forms import EvidenceFilesField
 from govuk.fields import GovukDateField
 from govuk.forms import gds_helper, no_silent_cuts
 
@@ -106,6 +107,9 @@ class ProgressRecordForm(forms.ModelForm):
                 },
             )
         self.fields["evidence_url"].widget = forms.TextInput(attrs={"spellcheck": "false"})
+        # Evidence files (issue 13): counted with those the draft being carried on with has.
+        already = self.instance.evidence_files.count() if self.instance.pk else 0
+        self.fields["evidence_files"] = EvidenceFilesField(already=already)
         no_silent_cuts(self)
         self.submit = Div(
             Button("submit", "Submit for review" if reviewed else self.submit_label),
@@ -129,6 +133,7 @@ class ProgressRecordForm(forms.ModelForm):
             ),
             *self.text_fields,
             Field.text("evidence_url", label_size=Size.MEDIUM),
+            Field("evidence_files", context={"label_size": Size.for_label(Size.MEDIUM)}),
             Field("revised_target_date", context={"legend_size": Size.MEDIUM}),
             Field.textarea("revision_reason", label_size=Size.SMALL, rows=2, max_characters=1000),
             self.submit,

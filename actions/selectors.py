@@ -119,7 +119,7 @@ def action_page() -> QuerySet[StrategyAction]:
             "updates",
             queryset=ProgressUpdate.objects.select_related(
                 "author", "organisation", "round", "corrects"
-            ),
+            ).prefetch_related("evidence_files"),
         ),
     )
 
@@ -230,7 +230,7 @@ def council_action_page() -> QuerySet[CouncilAction]:
             "inputs",
             queryset=CouncilInput.objects.select_related(
                 "author", "organisation", "round", "corrects"
-            ),
+            ).prefetch_related("evidence_files"),
         ),
     )
 

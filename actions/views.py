@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,6 +16,7 @@ from accounts.permissions import (
     pending_seen_by,
     plan_reader_required,
 )
+from evidence.services import attach_files
 from govuk import fragments
 from govuk.pagination import paginate
 
@@ -71,7 +73,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Only those who may post on it or review have anything pending to see (no query else).
     pending = (
-        pending_seen_by(request.user, services.records_of(action))
+        pending_seen_by(request.user, services.records_of(action)).prefetch_related(
+            "evidence_files"
+        )
         if flags["can_update"] or can_review_any(request.user)
         else []
     )
@@ -98,6 +102,7 @@ def resubmitted(request: HttpRequest, stale: services.StaleEdit, form_class, **k
     return form_class(data, **kwargs)
 
 
+@transaction.atomic  # the record and its evidence files are saved together, or neither
 def progress_form_page(
     request: HttpRequest, *, subject, form_class, page: dict, create, newer_text
 ):
@@ -131,10 +136,11 @@ def progress_form_page(
             initial.update(status=subject.status, percent_complete=subject.percent_complete)
         form = form_class(initial=initial, **options)
         return render(request, PROGRESS_FORM, {**context, "form": form})
-    form = form_class(request.POST, **options)
+    form = form_class(request.POST, request.FILES, **options)
     if not form.is_valid():
         return render(request, PROGRESS_FORM, {**context, "form": form})
     data = {name: value for name, value in form.cleaned_data.items() if name != "confirm"}
+    files = data.pop("evidence_files", [])  # evidence files (issue 13), attached below
     version, submit = data.pop("version"), SAVE_DRAFT not in request.POST
     try:
         if draft is None:
@@ -149,6 +155,8 @@ def progress_form_page(
                 submit=submit,
                 **data,
             )
+        # Evidence files (issue 13): kept with the record, in this view's transaction.
+        attach_files(record=record, files=files, uploaded_by=request.user)
     except services.StaleEdit as stale:
         context.update(
             subject=stale.subject,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "themes",
     "actions",
+    "evidence",
     "monitoring",
     "discussion",
     "reports",
@@ -198,8 +199,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files people upload (evidence) and files the service makes (downloads, Cabinet report PDFs)
+# go to the default storage: the local filesystem under MEDIA_ROOT, or, with
+# AWS_STORAGE_BUCKET_NAME set, an S3-compatible bucket (django-storages) that every server
+# shares. Objects are private and their URLs unsigned and unused: every file is streamed
+# through a view that checks who may have it.
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Empty keys leave boto3 to find credentials itself (an instance role).
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -212,6 +236,11 @@ STORAGES = {
 # through django-storages).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"  # never served directly: downloads go through a view that checks access
+
+# Evidence files (evidence/validation.py): the largest file kept, and how many one progress
+# update or council input may carry.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
 
 # --- Background jobs (Celery) ----------------------------------------------------------
 # With CELERY_BROKER_URL set (production: Redis), jobs go to a queue that `celery -A config

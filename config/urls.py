@@ -11,6 +11,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/", include("accounts.urls")),
     path("", include("actions.urls")),
+    path("", include("evidence.urls")),
     path("", include("monitoring.urls")),
     path("", include("discussion.urls")),
     path("", include("reports.urls")),

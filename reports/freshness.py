@@ -49,6 +49,7 @@ def connect() -> None:
         StrategyAction,
         SubPoint,
     )
+    from evidence.models import EvidenceFile
     from monitoring.models import MonitoringRound
     from strategy.models import CorporatePriority, Strategy
     from themes.models import Theme
@@ -66,6 +67,7 @@ def connect() -> None:
         CouncilAction,
         CouncilInput,
         ProgressUpdate,
+        EvidenceFile,  # shown on the timelines of the action pages
         MonitoringRound,
         CabinetReport,
         Partner,

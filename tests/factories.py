@@ -435,3 +435,37 @@ class DigestLogFactory(DjangoModelFactory):
     sent_on = factory.LazyFunction(timezone.localdate)
     sent_at = factory.LazyFunction(timezone.now)
     comment_count = 1
+
+
+# --- Evidence files (issue 13) ---
+
+
+class EvidenceFileFactory(DjangoModelFactory):
+    """An evidence file attached through evidence.services.attach_files, checked as an upload
+    is: give `record` (a progress update or council input); by default a small PDF, uploaded
+    by the record's author."""
+
+    class Meta:
+        model = "evidence.EvidenceFile"
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        record,
+        uploaded_by=None,
+        filename="report.pdf",
+        content=b"%PDF-1.4\n%%EOF\n",
+        **kwargs,
+    ):
+        from django.core.files.base import ContentFile
+
+        from evidence.services import attach_files
+
+        (evidence,) = attach_files(
+            record=record,
+            files=[ContentFile(content, name=filename)],
+            uploaded_by=uploaded_by or record.author,
+        )
+        return evidence

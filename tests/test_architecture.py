@@ -17,6 +17,7 @@ LAYERS = {
     "accounts": 1,
     "themes": 2,
     "actions": 3,
+    "evidence": 3,  # evidence files on progress records: beside actions, imports none of it
     "monitoring": 4,
     "discussion": 4,  # comments on actions (issue 13)
     "reports": 5,

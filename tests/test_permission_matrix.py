@@ -23,6 +23,7 @@ from tests.factories import (
     CommentFactory,
     CouncilInputFactory,
     DownloadFactory,
+    EvidenceFileFactory,
     MonitoringRoundFactory,
     ProgressUpdateFactory,
 )
@@ -185,6 +186,35 @@ def a_comment(world, hidden=False):
         )
     return world.comment
 
+
+def a_pdf_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def evidence_on(world, kind, *, draft=False, approved=False):
+    """An evidence file on the forum member's update or the officer's input: a draft,
+    submitted, or approved."""
+    if kind == "update":
+        record = ProgressUpdateFactory(
+            strategy_action=world.action,
+            author=world.personas["forum_member"],
+            approved=approved,
+            submit=not draft,
+        )
+    else:
+        record = CouncilInputFactory(
+            council_action=world.council_action,
+            author=world.personas["officer"],
+            approved=approved,
+            submit=not draft,
+        )
+    return EvidenceFileFactory(record=record)
+
+
+# A file of a record the person may not see is "not found"; no role: 403; anonymous: sign in.
+HIDDEN = signed_in(NOT_FOUND, no_role=FORBIDDEN)
 
 REVIEWERS = {"coordinator", "admin"}  # of Forum updates; council input: administrators here
 # A record not yet approved is "not found" to those who may neither see nor review it; its
@@ -421,6 +451,60 @@ MATRIX = [
         post=only({"admin"}, FOUND),
         may_change={"admin"},
     ),
+    # Evidence files (issue 13)
+    Row(
+        "action_update",
+        case="with a file",
+        kwargs=lambda w: {"pk": w.action.pk},
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),  # another organisation cannot attach: 403, nothing kept
+        data=lambda w: {**update_data(w), "evidence_files": a_pdf_upload()},
+        may_change=UPDATERS,
+    ),
+    Row(
+        "council_action_input",
+        case="with a file",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=lambda w: {**input_data(w), "evidence_files": a_pdf_upload()},
+        may_change=UNIT_OFFICERS,
+    ),
+    Row(
+        "evidence_file",
+        case="draft update",  # its organisation only (the coordinator is of the same one)
+        kwargs=lambda w: {"pk": evidence_on(w, "update", draft=True).pk},
+        get={**HIDDEN, "forum_member": OK, "coordinator": OK},
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "evidence_file",
+        case="submitted update",  # its organisation and the Forum's reviewers
+        kwargs=lambda w: {"pk": evidence_on(w, "update", draft=False).pk},
+        get={**HIDDEN, "forum_member": OK, "coordinator": OK, "admin": OK},
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "evidence_file",
+        case="approved update",  # part of the plan: everyone who reads it, Cabinet too
+        kwargs=lambda w: {"pk": evidence_on(w, "update", approved=True).pk},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "evidence_file",
+        case="draft input",  # the unit's officers only: not the unit above, nor another
+        kwargs=lambda w: {"pk": evidence_on(w, "input", draft=True).pk},
+        get={**HIDDEN, "officer": OK},
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "evidence_file",
+        case="approved input",
+        kwargs=lambda w: {"pk": evidence_on(w, "input", approved=True).pk},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
 ]
 
 # The Django admin is one product area: its permission is the Administrator
@@ -433,6 +517,7 @@ PRODUCT_APPS = [
     "strategy",
     "themes",
     "actions",
+    "evidence",
     "monitoring",
     "discussion",
     "reports",

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("evidence/<int:pk>/", views.download, name="evidence_file"),
+]
