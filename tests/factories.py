@@ -36,6 +36,7 @@ from reports import services as report_services
 from reports.models import CabinetReport, Download, PlanGeneration
 from strategy.models import (
     CorporatePriority,
+    DemoProgress,
     Recommendation,
     SourceDocument,
     Strategy,
@@ -469,3 +470,13 @@ class EvidenceFileFactory(DjangoModelFactory):
             uploaded_by=uploaded_by or record.author,
         )
         return evidence
+
+
+# --- Demo progress (issue 13) ---
+
+
+class DemoProgressFactory(DjangoModelFactory):
+    class Meta:
+        model = DemoProgress
+
+    summary = "A year of quarterly rounds on the 2013 plan."
