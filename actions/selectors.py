@@ -12,6 +12,7 @@ from .models import (
     ActionPartner,
     CouncilAction,
     CouncilInput,
+    Milestone,
     ProgressUpdate,
     StrategyAction,
 )
@@ -121,7 +122,13 @@ def action_page() -> QuerySet[StrategyAction]:
                 "author", "organisation", "round", "corrects"
             ),
         ),
+        _milestones(),
     )
+
+
+def _milestones() -> Prefetch:
+    """An action's milestones with what their table shows (one query for them all)."""
+    return Prefetch("milestones", queryset=Milestone.objects.select_related("owner"))
 
 
 def action_for_update() -> QuerySet[StrategyAction]:
@@ -232,6 +239,7 @@ def council_action_page() -> QuerySet[CouncilAction]:
                 "author", "organisation", "round", "corrects"
             ),
         ),
+        _milestones(),
     )
 
 

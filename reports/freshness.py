@@ -45,6 +45,7 @@ def connect() -> None:
         ActionPriority,
         CouncilAction,
         CouncilInput,
+        Milestone,
         ProgressUpdate,
         StrategyAction,
         SubPoint,
@@ -66,6 +67,7 @@ def connect() -> None:
         CouncilAction,
         CouncilInput,
         ProgressUpdate,
+        Milestone,  # issue 13
         MonitoringRound,
         CabinetReport,
         Partner,
@@ -74,6 +76,8 @@ def connect() -> None:
         post_save.connect(bump, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"freshness-del-{model.__name__}")
     for through in (
+        ProgressUpdate.milestones_done.through,  # a record's milestones, shown to reviewers
+        CouncilInput.milestones_done.through,
         StrategyAction.corporate_priorities.through,
         StrategyAction.partners.through,
         Strategy.corporate_priorities.through,
