@@ -160,6 +160,8 @@ def _display(field_name: str, value) -> str:
     """A value as every other page shows it: "not set", "On track", "31 March 2027"."""
     if value in (None, ""):
         return "not set"
+    if isinstance(value, bool):  # percent complete from milestones (issue 13)
+        return "yes" if value else "no"
     if field_name == "status":
         return Status(value).label
     if isinstance(value, datetime.date):
