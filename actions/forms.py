@@ -48,6 +48,24 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
+class MilestoneChoiceField(forms.ModelMultipleChoiceField):
+    """An action's open milestones as checkboxes; anything but their ids is "choose from the
+    list" (a number too large for the database included, which Django would pass on)."""
+
+    CHOOSE = "Choose milestones from the list"
+
+    def __init__(self, **kwargs):
+        kwargs["error_messages"] = {"invalid_choice": self.CHOOSE, "invalid_pk_value": self.CHOOSE}
+        super().__init__(**kwargs)
+
+    def _check_values(self, value):
+        for pk in value:
+            pk = str(pk)
+            if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise forms.ValidationError(self.CHOOSE, code="invalid_choice")
+        return super()._check_values(value)
+
+
 class ProgressRecordForm(forms.ModelForm):
     """What every progress report asks; subclasses add their own words in `text_fields`.
 
@@ -56,6 +74,7 @@ class ProgressRecordForm(forms.ModelForm):
 
     text_fields: tuple = ()
     submit_label = "Save"
+    noun = "update"  # what the record is called, in the milestones' hint
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
@@ -162,7 +181,7 @@ class ProgressRecordForm(forms.ModelForm):
         open_milestones = self.subject.milestones.open().select_related("owner")
         if not self.milestone_tally[1] - self.milestone_tally[0]:
             return []
-        self.fields["milestones_done"] = forms.ModelMultipleChoiceField(
+        self.fields["milestones_done"] = MilestoneChoiceField(
             label="Milestones done (optional)",
             help_text=(
                 f"Tick the milestones this {self.noun} marks done. They are marked done, dated the "
@@ -171,7 +190,6 @@ class ProgressRecordForm(forms.ModelForm):
             queryset=open_milestones,
             widget=forms.CheckboxSelectMultiple,
             required=False,
-            error_messages={"invalid_choice": "Choose milestones from the list"},
         )
         self.fields["milestones_done"].label_from_instance = lambda m: (
             f"{m.title} (due {m.due_date:%-d %B %Y}, {m.owner.name})"
@@ -198,8 +216,6 @@ class ProgressRecordForm(forms.ModelForm):
                 self.noun,
             )
         )
-
-    noun = "update"
 
     def _check_milestones(self, cleaned) -> None:
         """Where the percent comes from milestones, it is what they say once the ticked ones

@@ -553,3 +553,33 @@ def test_query_count_does_not_grow_with_milestones(client, world, page):
     _grow(world, 45)  # also moves the plan on, so nothing comes from the cache
     assert Milestone.objects.count() == 100
     assert len(queries_for(client, url)) == small
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "99999999999999999999", "-1", "\x00", "1.5", "", ["x", "y"]]
+)
+def test_hostile_milestones_done_values_are_refused_plainly(client, world, review_off, value):
+    milestones(world, 1)
+    signed_in(client, world.personas["forum_member"])
+    world.action.refresh_from_db()
+    response = client.post(
+        reverse("action_update", args=[world.action.pk]),
+        update_form(world.action, milestones_done=value),
+    )
+    assert response.status_code == 200
+    assert "Choose milestones from the list" in response.content.decode()
+    assert not ProgressUpdate.all_records.exists()
+
+
+def test_another_actions_milestone_cannot_be_ticked_in_the_form(client, world, review_off):
+    (elsewhere,) = milestones(world, 1, action=StrategyActionFactory())
+    milestones(world, 1)
+    signed_in(client, world.personas["forum_member"])
+    world.action.refresh_from_db()
+    response = client.post(
+        reverse("action_update", args=[world.action.pk]),
+        update_form(world.action, milestones_done=[elsewhere.pk]),
+    )
+    assert response.status_code == 200
+    elsewhere.refresh_from_db()
+    assert not elsewhere.is_done
