@@ -826,14 +826,6 @@ class MilestoneQuerySet(models.QuerySet):
         """Not done, and due before `today`."""
         return self.open().filter(due_date__lt=today)
 
-    def in_current_plans(self):
-        """Milestones of the actions (of either kind) of current strategies and plans."""
-        themes = Theme.objects.in_current_plans().values("pk")
-        return self.filter(
-            models.Q(strategy_action__theme_id__in=themes)
-            | models.Q(council_action__strategy_action__theme_id__in=themes)
-        )
-
 
 class Milestone(models.Model):
     """A dated step of a strategy action or of a proposed council action (exactly one of them):
