@@ -300,6 +300,66 @@ def check_can_manage_rounds(user) -> None:
         raise PermissionDenied("Only the Forum coordinator can manage monitoring rounds.")
 
 
+# --- Milestones (issue 13) ---
+
+
+def _is_council_action(action) -> bool:
+    """A proposed council action (it has a responsible unit), rather than a strategy action."""
+    return hasattr(action, "responsible_unit_id")
+
+
+def _only_reads(user) -> bool:
+    """Cabinet members read the plan and change nothing, whatever else they hold (bar admin)."""
+    return has_role(user, Role.CABINET_MEMBER) and not is_administrator(user)
+
+
+def can_manage_milestones(user: User, action: StrategyAction | CouncilAction) -> bool:
+    """Add, change or remove an action's milestones, and choose whether its percent complete is
+    taken from them: those who may post progress on it (its responsible partners, coordinators
+    and administrators for a strategy action; officers of the unit or a unit above it for a
+    proposed council action)."""
+    if _only_reads(user):
+        return False
+    if _is_council_action(action):
+        return can_record_council_input(user, action)
+    return can_update_action(user, action)
+
+
+def marks_any_milestone(user) -> bool:
+    """The Forum coordinator and administrators mark any milestone done or not done."""
+    return not _only_reads(user) and has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
+
+
+def can_mark_milestone_done(user: User, milestone) -> bool:
+    """Mark a milestone done, or not done again: a member of its owner organisation who may post
+    progress on its action, the Forum coordinator, an administrator, and for a proposed council
+    action an officer of its unit or a unit above it. Cabinet members never."""
+    if marks_any_milestone(user):
+        return True
+    if _only_reads(user) or user.organisation_id is None:
+        return False
+    if milestone.council_action_id is not None:
+        return can_record_council_input(user, milestone.council_action)
+    return user.organisation_id == milestone.owner_id and can_update_action(
+        user, milestone.strategy_action
+    )
+
+
+def check_can_manage_milestones(user, action) -> None:
+    if not can_manage_milestones(user, action):
+        raise PermissionDenied(
+            "Only those who post progress on this action can change its milestones."
+        )
+
+
+def check_can_mark_milestone_done(user, milestone) -> None:
+    if not can_mark_milestone_done(user, milestone):
+        raise PermissionDenied(
+            "Only the milestone's owner, the Forum coordinator or the responsible council "
+            "unit's officers can mark it done."
+        )
+
+
 # --- Discussion on an action (issue 13) ----------------------------------------------------
 # The thread of comments on a strategy action or a proposed council action (discussion/).
 

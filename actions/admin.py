@@ -125,6 +125,8 @@ class CouncilActionAdmin(SimpleHistoryAdmin):
     search_fields = ("reference", "text", "strategy_action__text")
     list_select_related = ("strategy_action", "responsible_unit")
     autocomplete_fields = ("responsible_unit",)
+    # Switched on its own page, which recomputes the percent (actions/services.py).
+    readonly_fields = ("percent_from_milestones",)
 
 
 @admin.register(SubPoint)
@@ -173,6 +175,9 @@ class ProgressRecordAdmin(SimpleHistoryAdmin):
         "correction_reason",
     )
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # The milestones a record marks done are chosen in its form and shown on its review page
+    # (issue 13); a list of every milestone of the plan has no place here.
+    exclude = ("milestones_done",)
 
     def has_change_permission(self, request, obj=None):
         # Approved in a closed round: kept as it was (a correction is a new update).

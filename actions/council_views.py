@@ -76,6 +76,9 @@ def council_action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "council_action": council_action,
         "inputs": council_action.inputs.all(),
         "can_record": can_record,
+        # Milestones (issue 13): officers of the unit mark any of its milestones done.
+        "can_manage_milestones": permissions.can_manage_milestones(request.user, council_action),
+        "marks_any": can_record or permissions.marks_any_milestone(request.user),
         "pending": pending,
         "noun": "council input",
     }

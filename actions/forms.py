@@ -2,16 +2,19 @@
 
 import datetime
 
+from crispy_forms.layout import HTML
 from crispy_forms_gds.layout import Button, Div, Field, Fixed, Size
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.models import Partner, User
 from accounts.roles import Role
 from evidence.forms import EvidenceFilesField
-from govuk.fields import GovukDateField
+from govuk.fields import EARLIEST, GovukDateField
 from govuk.forms import gds_helper, no_silent_cuts
 
+from . import services
 from .models import CouncilInput, Decision, ProgressUpdate
 from .status import Status
 
@@ -46,6 +49,24 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
+class MilestoneChoiceField(forms.ModelMultipleChoiceField):
+    """An action's open milestones as checkboxes; anything but their ids is "choose from the
+    list" (a number too large for the database included, which Django would pass on)."""
+
+    CHOOSE = "Choose milestones from the list"
+
+    def __init__(self, **kwargs):
+        kwargs["error_messages"] = {"invalid_choice": self.CHOOSE, "invalid_pk_value": self.CHOOSE}
+        super().__init__(**kwargs)
+
+    def _check_values(self, value):
+        for pk in value:
+            pk = str(pk)
+            if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise forms.ValidationError(self.CHOOSE, code="invalid_choice")
+        return super()._check_values(value)
+
+
 class ProgressRecordForm(forms.ModelForm):
     """What every progress report asks; subclasses add their own words in `text_fields`.
 
@@ -54,6 +75,7 @@ class ProgressRecordForm(forms.ModelForm):
 
     text_fields: tuple = ()
     submit_label = "Save"
+    noun = "update"  # what the record is called, in the milestones' hint
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
@@ -110,6 +132,7 @@ class ProgressRecordForm(forms.ModelForm):
         # Evidence files (issue 13): counted with those the draft being carried on with has.
         already = self.instance.evidence_files.count() if self.instance.pk else 0
         self.fields["evidence_files"] = EvidenceFilesField(already=already)
+        milestones = self._add_milestones_done()  # --- milestones (issue 13)
         no_silent_cuts(self)
         self.submit = Div(
             Button("submit", "Submit for review" if reviewed else self.submit_label),
@@ -121,16 +144,22 @@ class ProgressRecordForm(forms.ModelForm):
             if correcting is not None
             else []
         )
-        self.helper = gds_helper(
-            "version",
-            *correction,
-            Field.radios("status", legend_size=Size.MEDIUM),
-            Field(
+        percent = (
+            self._percent_from_milestones()
+            if self.from_milestones
+            else Field(
                 "percent_complete",
                 css_class=Fixed.for_input(Fixed.THREE),
                 context={"label_size": Size.for_label(Size.MEDIUM), "suffix": "%"},
                 template="govuk/suffix_input.html",
-            ),
+            )
+        )
+        self.helper = gds_helper(
+            "version",
+            *correction,
+            Field.radios("status", legend_size=Size.MEDIUM),
+            percent,
+            *milestones,
             *self.text_fields,
             Field.text("evidence_url", label_size=Size.MEDIUM),
             Field("evidence_files", context={"label_size": Size.for_label(Size.MEDIUM)}),
@@ -139,8 +168,76 @@ class ProgressRecordForm(forms.ModelForm):
             self.submit,
         )
 
+    # --- Milestones (issue 13) ---
+
+    @property
+    def from_milestones(self) -> bool:
+        return self.subject is not None and self.subject.percent_from_milestones
+
+    def _add_milestones_done(self) -> list:
+        """The action's open milestones as checkboxes, "Milestones done"; none, no question.
+        Where the percent comes from milestones it is not typed: it is computed on saving."""
+        self.milestone_tally = (0, 0)
+        if self.subject is None or self.subject.pk is None:
+            return []
+        self.milestone_tally = services.milestone_counts(self.subject)
+        if self.from_milestones:
+            del self.fields["percent_complete"]
+        open_milestones = self.subject.milestones.open().select_related("owner")
+        if not self.milestone_tally[1] - self.milestone_tally[0]:
+            return []
+        self.fields["milestones_done"] = MilestoneChoiceField(
+            label="Milestones done (optional)",
+            help_text=(
+                f"Tick the milestones this {self.noun} marks done. They are marked done, dated the "
+                f"{self.noun}’s date, once it counts."
+            ),
+            queryset=open_milestones,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+        self.fields["milestones_done"].label_from_instance = lambda m: (
+            f"{m.title} (due {m.due_date:%-d %B %Y}, {m.owner.name})"
+        )
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["milestones_done"] = list(
+                self.instance.milestones_done.values_list("pk", flat=True)
+            )
+        return [Field.checkboxes("milestones_done", legend_size=Size.MEDIUM)]
+
+    def _percent_from_milestones(self) -> HTML:
+        done, total = self.milestone_tally
+        if total:
+            said = f"{done} of {total} milestones done, {self.subject.percent_complete}%"
+        else:
+            said = f"no milestones yet, so it stays at {self.subject.percent_complete}%"
+        return HTML(
+            format_html(
+                '<div class="govuk-form-group" id="percent-from-milestones">'
+                '<h2 class="govuk-heading-m govuk-!-margin-bottom-2">Percent complete</h2>'
+                '<p class="govuk-body">Taken from the action’s milestones: {}. Ticking '
+                "milestones done below raises it when this {} counts.</p></div>",
+                said,
+                self.noun,
+            )
+        )
+
+    def _check_milestones(self, cleaned) -> None:
+        """Where the percent comes from milestones, it is what they say once the ticked ones
+        are done too, and it must agree with the status."""
+        if not self.from_milestones:
+            return
+        done, total = self.milestone_tally
+        chosen = len(cleaned.get("milestones_done") or [])
+        percent = services.milestone_percent(done + chosen, total)
+        cleaned["percent_complete"] = self.subject.percent_complete if percent is None else percent
+        status = cleaned.get("status")
+        if status and (problem := services.milestone_problem(status, percent)):
+            self.add_error("status", problem)
+
     def clean(self):
         cleaned = super().clean()
+        self._check_milestones(cleaned)
         revised = cleaned.get("revised_target_date")
         if revised and revised < timezone.localdate():
             self.fields["revised_target_date"].mark(PAST_TARGET)
@@ -213,6 +310,7 @@ class CouncilInputForm(ProgressRecordForm):
     """What a council officer records on a proposed council action."""
 
     submit_label = "Save council input"
+    noun = "council input"
     text_fields = (
         Field.textarea("commentary", label_size=Size.MEDIUM, rows=6, max_characters=5000),
         Field.text("resources", label_size=Size.MEDIUM),
@@ -337,4 +435,106 @@ class AddCouncilActionForm(forms.Form):
             Field.select("lead_officer", label_size=Size.MEDIUM),
             Field("original_target_date", context={"legend_size": Size.MEDIUM}),
             Button("submit", "Add the proposed council action"),
+        )
+
+
+# --- Milestones (issue 13) ---
+
+TITLE_ERRORS = {
+    "required": "Enter what the milestone is",
+    "max_length": "The milestone must be 200 characters or fewer",
+}
+
+
+class MilestoneForm(forms.Form):
+    """A milestone's title, due date and owner, added or changed."""
+
+    title = forms.CharField(
+        label="Milestone",
+        help_text="What is to be done, in a few words, like “First partners’ meeting held”.",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=TITLE_ERRORS,
+    )
+    due_date = GovukDateField(
+        what="the due date", label="Due date", help_text="For example, 31 3 2027."
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        help_text="The organisation that owns the milestone and marks it done.",
+        queryset=Partner.objects.none(),
+        error_messages={"required": "Choose the organisation that owns the milestone"},
+    )
+
+    def __init__(self, *args, owners, submit_label="Add the milestone", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["title"].strip = True
+        no_silent_cuts(self)
+        self.helper = gds_helper(
+            Field.textarea("title", label_size=Size.MEDIUM, rows=2, max_characters=200),
+            Field("due_date", context={"legend_size": Size.MEDIUM}),
+            Field.select("owner", label_size=Size.MEDIUM),
+            Button("submit", submit_label),
+        )
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(TITLE_ERRORS["required"])
+        return title
+
+
+NOT_IN_FUTURE = "The date it was done must be today or in the past"
+
+
+class MilestoneDoneForm(forms.Form):
+    """The date a milestone was done: today by default, never in the future."""
+
+    done_on = GovukDateField(
+        what="the date it was done",
+        label="When was it done?",
+        help_text="For example, 27 3 2026.",
+        earliest=EARLIEST,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["done_on"].initial = [today.day, today.month, today.year]
+        self.helper = gds_helper(
+            Field("done_on", context={"legend_size": Size.MEDIUM}),
+            Button("submit", "Mark it done"),
+        )
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data.get("done_on")
+        if done_on and done_on > timezone.localdate():
+            self.fields["done_on"].mark(NOT_IN_FUTURE)
+            raise forms.ValidationError(NOT_IN_FUTURE)
+        return done_on
+
+
+class PercentSourceForm(forms.Form):
+    """Where an action's percent complete comes from: its milestones or progress updates."""
+
+    MILESTONES, UPDATES = "milestones", "updates"
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    source = forms.ChoiceField(
+        label="Where does its percent complete come from?",
+        choices=[
+            (MILESTONES, "Its milestones: the share of them done"),
+            (UPDATES, "The number typed in each progress update"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where its percent complete comes from"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            "version",
+            Field.radios("source", legend_size=Size.MEDIUM),
+            Button("submit", "Save"),
         )

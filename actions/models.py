@@ -60,6 +60,14 @@ class TrackedAction(Cited):
         editable=False,
         help_text="Goes up by one with each change, so a stale edit can be refused.",
     )
+    percent_from_milestones = models.BooleanField(
+        "percent complete from milestones",
+        default=False,
+        help_text=(
+            "Percent complete is the share of its milestones done, not a number people type "
+            "(actions/milestones.py)."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -91,6 +99,15 @@ class TrackedAction(Cited):
         """As TrackedActionQuerySet.overdue(), for one action already loaded."""
         due = self.target_date
         return due is not None and due < timezone.localdate() and self.status not in CLOSED
+
+    @property
+    def milestones_done_count(self) -> int:
+        """How many of its milestones are done, from the prefetched ones (actions/selectors.py)."""
+        return sum(m.done_on is not None for m in self.milestones.all())
+
+    @property
+    def milestones_count(self) -> int:
+        return len(self.milestones.all())
 
     @property
     def has_slipped(self):
@@ -711,6 +728,13 @@ class ProgressUpdate(ProgressRecord):
     narrative = models.TextField("what has happened", max_length=5000)
     next_steps = models.TextField(max_length=2000, blank=True)
 
+    milestones_done = models.ManyToManyField(
+        "Milestone",
+        blank=True,
+        related_name="updates_marking_done",
+        help_text="The action's milestones this update marks done, once it is approved.",
+    )
+
     history = HistoricalRecords()
 
     class Meta(ProgressRecord.Meta):
@@ -758,6 +782,12 @@ class CouncilInput(ProgressRecord):
         blank=True,
         help_text="For example \u201cwithin existing resources\u201d, or a stated amount.",
     )
+    milestones_done = models.ManyToManyField(
+        "Milestone",
+        blank=True,
+        related_name="inputs_marking_done",
+        help_text="The action's milestones this input marks done, once it is approved.",
+    )
 
     history = HistoricalRecords()
 
@@ -785,6 +815,112 @@ class CouncilInput(ProgressRecord):
 
     def get_absolute_url(self):
         return f"{self.council_action.get_absolute_url()}#input-{self.pk}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self):
+        """Not done yet."""
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, today):
+        """Not done, and due before `today`."""
+        return self.open().filter(due_date__lt=today)
+
+
+class Milestone(models.Model):
+    """A dated step of a strategy action or of a proposed council action (exactly one of them):
+    what is to be done by when, the organisation that owns it, and when it was done.
+
+    Its action may take its percent complete from its milestones (done ÷ all); the services
+    in actions/milestones.py keep that percent in step with every change.
+    """
+
+    strategy_action = models.ForeignKey(
+        StrategyAction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    council_action = models.ForeignKey(
+        CouncilAction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    title = models.CharField(max_length=200, help_text="What is to be done, in a few words.")
+    due_date = models.DateField("due")
+    owner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        verbose_name="owner organisation",
+        help_text="The organisation that owns the milestone and marks it done.",
+    )
+    done_on = models.DateField("done", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who marked it done (the author of the update that did, if one did).",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            # Overdue milestones (the dashboard's exceptions): the few open ones, by due date.
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(done_on__isnull=True),
+                name="milestone_open_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(strategy_action__isnull=False, council_action__isnull=True)
+                    | models.Q(strategy_action__isnull=True, council_action__isnull=False)
+                ),
+                name="milestone_under_one_action",
+                violation_error_message=(
+                    "A milestone belongs to one strategy action or one proposed council action."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done_on__isnull=False) | models.Q(done_by__isnull=True),
+                name="milestone_done_by_only_when_done",
+                violation_error_message="Only a milestone that is done has someone who did it.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.action.get_absolute_url()}#milestone-{self.pk}"
+
+    @property
+    def action(self) -> StrategyAction | CouncilAction:
+        """The strategy action or proposed council action it belongs to."""
+        return self.strategy_action if self.strategy_action_id else self.council_action
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_date < timezone.localdate()
 
 
 class SearchDocument(models.Model):

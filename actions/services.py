@@ -6,13 +6,21 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import User
 
 from . import selectors
-from .models import CouncilAction, CouncilInput, ProgressUpdate, ReviewState, StrategyAction
+from .models import (
+    CouncilAction,
+    CouncilInput,
+    Milestone,
+    ProgressUpdate,
+    ReviewState,
+    StrategyAction,
+)
+from .status import Status
 
 
 class RecordMoved(Exception):
@@ -75,13 +83,21 @@ def reviews_updates(subject: StrategyAction | CouncilAction) -> bool:
 
 
 def _record_progress(
-    *, subject, record, author: User, expected_version: int, latest: str, submit: bool = True
+    *,
+    subject,
+    record,
+    author: User,
+    expected_version: int,
+    latest: str,
+    submit: bool = True,
+    milestones_done=None,
 ):
     """Save a progress record (new, or a draft or returned one revised) as a draft or
     submitted; where its strategy does not review updates, submitting approves it at once.
     Raises StaleEdit if the action changed after `expected_version` was read.
 
-    `latest` names the subject's field that points at its newest approved record.
+    `latest` names the subject's field that points at its newest approved record;
+    `milestones_done` the subject's open milestones the record marks done once it counts.
     """
     model = type(subject)
     now = timezone.now()
@@ -103,10 +119,16 @@ def _record_progress(
     record.round = selectors.open_round() if submit else None
     if approve:
         record.review_state, record.reviewed_at = ReviewState.APPROVED, now
+    chosen = _chosen_milestones(subject, milestones_done)  # --- milestones (issue 13)
+    if subject.percent_from_milestones:
+        record.percent_complete = _percent_with(subject, chosen, record.percent_complete)
     record.full_clean()
     record._history_user = author
     record.save()
+    if milestones_done is not None:
+        record.milestones_done.set(chosen)
     if approve:
+        _mark_done_through(record, changed_by=author)
         _move(subject, record, latest, changed_by=author)
     return record
 
@@ -115,6 +137,8 @@ def _move(subject, record, latest: str, *, changed_by: User) -> None:
     """Make the (locked) subject stand where an approved record leaves it."""
     subject.status = record.status
     subject.percent_complete = record.percent_complete
+    if subject.percent_from_milestones:  # as its milestones stand now, the record's marked done
+        subject.percent_complete = _milestone_percent(subject, subject.percent_complete)
     if record.revised_target_date:
         subject.revised_target_date = record.revised_target_date
     setattr(subject, latest, record)
@@ -135,6 +159,7 @@ def apply_approved(*, record: ProgressUpdate | CouncilInput, approved_by: User) 
     subject = type(subject).objects.select_for_update().get(pk=subject.pk)
     record.previous_target_date = subject.target_date
     record.save()  # with its review, set by the caller: one history row for the approval
+    _mark_done_through(record, changed_by=approved_by)
     subject.version += 1
     _move(subject, record, record.latest_field, changed_by=approved_by)
 
@@ -153,6 +178,7 @@ def revise_record(
     locked = type(record).all_records.select_for_update().get(pk=record.pk)
     if not locked.is_editable:
         raise RecordMoved(locked)
+    milestones_done = fields.pop("milestones_done", None)
     for name, value in fields.items():
         setattr(locked, name, value)
     return _record_progress(
@@ -162,6 +188,7 @@ def revise_record(
         expected_version=expected_version,
         latest=locked.latest_field,
         submit=submit,
+        milestones_done=milestones_done,
     )
 
 
@@ -202,12 +229,15 @@ def post_progress_update(
     submit: bool = True,
     corrects: ProgressUpdate | None = None,
     correction_reason: str = "",
+    milestones_done=None,
 ) -> ProgressUpdate:
     """Record a progress update: a draft, or submitted for review; where the strategy does not
     review updates, submitting approves it and moves the action's status with it.
 
     Raises StaleEdit if the action changed after `expected_version` was read:
-    nothing is saved, and the caller shows the newer update.
+    nothing is saved, and the caller shows the newer update. `milestones_done`: the action's
+    open milestones the update marks done once it counts (where the action's percent comes
+    from its milestones, `percent_complete` is then computed, whatever is given).
     """
     update = ProgressUpdate(
         strategy_action=strategy_action,
@@ -228,6 +258,7 @@ def post_progress_update(
         expected_version=expected_version,
         latest="last_update",
         submit=submit,
+        milestones_done=milestones_done,
     )
 
 
@@ -257,6 +288,8 @@ def refresh_from_records(*, subject: StrategyAction | CouncilAction, changed_by:
         revision = records.filter(revised_target_date__isnull=False).first()
         if revision is not None:
             subject.revised_target_date = revision.revised_target_date
+    if subject.percent_from_milestones:
+        subject.percent_complete = _milestone_percent(subject, subject.percent_complete)
     setattr(subject, latest_field, newest)
     subject.version += 1
     subject._history_user = changed_by
@@ -280,6 +313,7 @@ def record_council_input(
     submit: bool = True,
     corrects: CouncilInput | None = None,
     correction_reason: str = "",
+    milestones_done=None,
 ) -> CouncilInput:
     """Record the council's input: a draft, or submitted for review (approved at once where
     the strategy does not review updates, moving the proposed council action's status)."""
@@ -302,6 +336,7 @@ def record_council_input(
         expected_version=expected_version,
         latest="last_input",
         submit=submit,
+        milestones_done=milestones_done,
     )
 
 
@@ -374,3 +409,221 @@ def reference_letter(position: int) -> str:
         position, remainder = divmod(position - 1, 26)
         letters = chr(ord("a") + remainder) + letters
     return letters
+
+
+# --- Milestones (issue 13) ---
+#
+# Every change to a milestone locks its action first. Where the action takes its percent
+# complete from its milestones, the change recomputes it in the same transaction and moves the
+# action's version (so a progress form opened before it is refused as stale); the action's
+# status and its new percent must then still agree (docs/issue13-milestones.md).
+
+
+def milestone_percent(done: int, total: int) -> int | None:
+    """Percent of milestones done, whole, halves rounded up (as reports/figures.py rounds);
+    None without milestones."""
+    return (200 * done + total) // (2 * total) if total else None
+
+
+def milestone_counts(action) -> tuple[int, int]:
+    """(done, all) of an action's milestones, in one query."""
+    counts = action.milestones.aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(done_on__isnull=False))
+    )
+    return counts["done"], counts["total"]
+
+
+def _milestone_percent(action, otherwise: int) -> int:
+    """The action's percent from its milestones as they stand, or `otherwise` without any."""
+    percent = milestone_percent(*milestone_counts(action))
+    return otherwise if percent is None else percent
+
+
+def milestone_problem(status: str, percent: int | None) -> str:
+    """Why a status cannot stand with a percent taken from milestones, or "" when it can."""
+    if percent is None:
+        return ""
+    if status == Status.COMPLETED and percent != 100:
+        return (
+            "An action that is completed has every milestone done: mark the rest done, or "
+            "change the status"
+        )
+    if status == Status.NOT_STARTED and percent != 0:
+        return (
+            "An action that has not started has no milestone done: post a progress update "
+            "with its new status that marks the milestone done"
+        )
+    return ""
+
+
+def _chosen_milestones(subject, milestones) -> list[Milestone]:
+    """Of `milestones`, those of `subject` still open (one done meanwhile is left out)."""
+    if not milestones:
+        return []
+    return list(subject.milestones.open().filter(pk__in=[m.pk for m in milestones]))
+
+
+def _percent_with(subject, chosen: list[Milestone], otherwise: int) -> int:
+    """The subject's percent from milestones once `chosen` (open ones) are done too."""
+    done, total = milestone_counts(subject)
+    percent = milestone_percent(done + len(chosen), total)
+    return otherwise if percent is None else percent
+
+
+def _mark_done_through(record, *, changed_by: User) -> None:
+    """Mark done the milestones an approved record chose, dated the record's date and
+    credited to its author. One already done (on its own, meanwhile) keeps its date."""
+    day = timezone.localdate(record.created_at)
+    for milestone in record.milestones_done.open():
+        milestone.done_on, milestone.done_by = day, record.author
+        milestone._history_user = changed_by
+        milestone._change_reason = f"Marked done through the {record.kind_noun} of {day:%-d %B %Y}"
+        milestone.full_clean()
+        milestone.save()
+
+
+def _locked_action(action, expected_version: int | None):
+    """The action locked for this transaction: claimed at `expected_version` when given
+    (raising StaleEdit if it moved on), else simply locked."""
+    model = type(action)
+    latest = _RECORDS[model][0]
+    if expected_version is not None and not _claim(model, action.pk, expected_version):
+        raise _stale(model, action.pk, latest)
+    locked = model.objects.select_for_update().get(pk=action.pk)
+    if expected_version is not None:
+        locked.version -= 1  # claimed above; the save below keeps the claimed version
+    return locked
+
+
+def _follow_milestones(action, *, changed_by: User, reason: str) -> None:
+    """Where the (locked) action takes its percent from its milestones: recompute it, check it
+    still agrees with the status, and save the action with its version moved on."""
+    if not action.percent_from_milestones:
+        return
+    done, total = milestone_counts(action)
+    percent = milestone_percent(done, total)
+    if problem := milestone_problem(action.status, percent):
+        raise ValidationError(problem)
+    if percent is not None:
+        action.percent_complete = percent
+    action.version += 1
+    action._history_user = changed_by
+    action._change_reason = reason
+    action.full_clean()
+    action.save()
+
+
+def _action_field(action) -> str:
+    return "council_action" if isinstance(action, CouncilAction) else "strategy_action"
+
+
+@transaction.atomic
+def add_milestone(
+    *,
+    action: StrategyAction | CouncilAction,
+    added_by: User,
+    title: str,
+    due_date: datetime.date,
+    owner,
+) -> Milestone:
+    """Add a milestone to a strategy action or a proposed council action."""
+    action = _locked_action(action, None)
+    milestone = Milestone(
+        **{_action_field(action): action},
+        title=title,
+        due_date=due_date,
+        owner=owner,
+        added_by=added_by,
+    )
+    milestone.full_clean()
+    milestone._history_user = added_by
+    milestone.save()
+    _follow_milestones(action, changed_by=added_by, reason=f"Milestone added: {title}")
+    return milestone
+
+
+@transaction.atomic
+def change_milestone(
+    *, milestone: Milestone, changed_by: User, title: str, due_date: datetime.date, owner
+) -> Milestone:
+    """Change a milestone's title, due date or owner (whether it is done has its own page)."""
+    _locked_action(milestone.action, None)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone.title, milestone.due_date, milestone.owner = title, due_date, owner
+    milestone.full_clean()
+    milestone._history_user = changed_by
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def remove_milestone(*, milestone: Milestone, removed_by: User) -> None:
+    """Remove a milestone (its history keeps it); its action's percent follows."""
+    action = _locked_action(milestone.action, None)
+    milestone._history_user = removed_by
+    title = milestone.title
+    milestone.delete()
+    _follow_milestones(action, changed_by=removed_by, reason=f"Milestone removed: {title}")
+
+
+@transaction.atomic
+def mark_milestone_done(
+    *, milestone: Milestone, done_by: User, done_on: datetime.date | None = None
+) -> Milestone:
+    """Mark a milestone done on its own, dated `done_on` (today by default)."""
+    action = _locked_action(milestone.action, None)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.is_done:
+        raise ValidationError(
+            f"This milestone was already marked done on {milestone.done_on:%-d %B %Y}."
+        )
+    milestone.done_on = done_on or timezone.localdate()
+    milestone.done_by = done_by
+    milestone.full_clean()
+    milestone._history_user = done_by
+    milestone.save()
+    _follow_milestones(action, changed_by=done_by, reason=f"Milestone done: {milestone.title}")
+    return milestone
+
+
+@transaction.atomic
+def mark_milestone_not_done(*, milestone: Milestone, changed_by: User) -> Milestone:
+    """Undo: the milestone is open again."""
+    action = _locked_action(milestone.action, None)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if not milestone.is_done:
+        raise ValidationError("This milestone is not marked done.")
+    milestone.done_on = milestone.done_by = None
+    milestone.full_clean()
+    milestone._history_user = changed_by
+    milestone.save()
+    _follow_milestones(
+        action, changed_by=changed_by, reason=f"Milestone not done: {milestone.title}"
+    )
+    return milestone
+
+
+@transaction.atomic
+def set_percent_source(
+    *,
+    action: StrategyAction | CouncilAction,
+    changed_by: User,
+    expected_version: int,
+    from_milestones: bool,
+) -> StrategyAction | CouncilAction:
+    """Take the action's percent complete from its milestones, or from progress updates again.
+
+    Raises StaleEdit if the action changed after `expected_version` was read. Switching back
+    keeps the percent where the milestones left it until the next approved record.
+    """
+    action = _locked_action(action, expected_version)
+    action.percent_from_milestones = from_milestones
+    if from_milestones:
+        _follow_milestones(action, changed_by=changed_by, reason="Percent taken from milestones")
+        return action
+    action.version += 1
+    action._history_user = changed_by
+    action._change_reason = "Percent as reported in progress updates"
+    action.full_clean()
+    action.save()
+    return action

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.permissions import (
     can_add_council_action,
     can_add_theme,
+    can_manage_milestones,
     can_review_any,
     can_update_action,
     check_can_update_action,
+    marks_any_milestone,
     pending_seen_by,
     plan_reader_required,
 )
@@ -68,6 +70,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_update": can_update_action(request.user, action),
         "can_add_council_action": can_add_council_action(request.user),
     }
+    flags.update(milestone_flags(request.user, action, flags["can_update"]))
     content = fragments.cached(
         request, "action", lambda: _action_content(request, pk, flags), vary=flags.values()
     )
@@ -81,6 +84,16 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {"action": action, "content": content, "pending": pending, "noun": "update"}
     return render(request, "actions/action_detail.html", context)
+
+
+def milestone_flags(user, action, can_update: bool) -> dict:
+    """What the reader may do with the action's milestones, for its cached page (issue 13)."""
+    return {
+        "can_manage_milestones": can_manage_milestones(user, action),
+        "marks_any": marks_any_milestone(user),
+        # Their organisation's milestones, where they may post on the action.
+        "mark_org": user.organisation_id if can_update and not marks_any_milestone(user) else None,
+    }
 
 
 def _action_content(request: HttpRequest, pk: int, flags: dict) -> fragments.Part:

@@ -41,6 +41,7 @@ from actions.models import (
     CouncilAction,
     CouncilInput,
     Decision,
+    Milestone,
     ProgressUpdate,
     ReviewState,
     StrategyAction,
@@ -583,9 +584,12 @@ def seed(
         new_actions = _insert(StrategyAction, new_actions, counts, "strategy actions")
         done("strategy actions")
 
+        lead_of: dict[int, Partner] = {}  # each action's lead partner, owner of its milestones
+
         def links():
             for action in new_actions:
                 lead, supporting = rng.sample(organisations, 2)
+                lead_of[action.pk] = lead
                 yield ActionPartner(
                     strategy_action=action, partner=lead, role=ActionPartner.Role.LEAD
                 )
@@ -723,6 +727,33 @@ def seed(
             done("progress updates")
             _stream(CouncilInput, inputs(), counts, "council input")
             done("council input")
+
+        # --- Milestones (issue 13): up to four a strategy action, up to two a council action;
+        # about half done, some of the rest overdue (the dashboard's exceptions).
+        def milestones():
+            def one(owner, n, **action):
+                due = today + datetime.timedelta(days=rng.randint(-300, 500))
+                finished = due < today and rng.random() < 0.6
+                return Milestone(
+                    **action,
+                    title=f"Synthetic milestone {n}: {text.sentence()[:150]}",
+                    due_date=due,
+                    owner=owner,
+                    done_on=due if finished else None,
+                    done_by=rng.choice(members) if finished else None,
+                    added_by=rng.choice(members),
+                    added_at=now - datetime.timedelta(days=rng.randint(300, 700)),
+                )
+
+            for action in new_actions:
+                for n in range(1, rng.choice((0, 1, 2, 3, 4)) + 1):
+                    yield one(lead_of[action.pk], n, strategy_action=action)
+            for ca in new_council_actions:
+                for n in range(1, rng.choice((0, 0, 1, 2)) + 1):
+                    yield one(ca.responsible_unit, n, council_action=ca)
+
+        _stream(Milestone, milestones(), counts, "milestones")
+        done("milestones")
 
         # Fresh statistics, or PostgreSQL plans the UPDATEs below (and the pages) as if the
         # tables were empty: minutes instead of a second at 200,000 updates.

@@ -66,6 +66,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "off_track": figures.off_track_and_at_risk(counts),
         "council_off_track": figures.council_off_track_and_at_risk(counts),
         "overdue": figures.overdue(today),
+        "overdue_milestones": figures.overdue_milestones(today),
         "slipped": figures.slipped(),
         "no_update": figures.without_update_this_round(),
         "disagree": figures.views_disagree(),

@@ -32,6 +32,7 @@ from actions.models import (
     ActionPartner,
     CouncilAction,
     CouncilInput,
+    Milestone,
     ProgressUpdate,
     StrategyAction,
 )
@@ -335,6 +336,20 @@ def overdue(today: datetime.date) -> Capped:
         targets = computed[pk]["targets"] if pk in computed else targets
         count += sum(n for target, n in targets.items() if target < day)
     return Capped(list(_listed(current_strategy_actions().overdue(today))[:LIST_LIMIT]), count)
+
+
+def overdue_milestones(today: datetime.date) -> Capped:
+    """Milestones not done and due before `today`, of open actions in the current plans (of
+    either kind), the earliest due first: two queries, through the index of open milestones."""
+    open_strategy = current_strategy_actions().open().values("pk")
+    open_council = current_council_actions().open().values("pk")
+    queryset = (
+        Milestone.objects.overdue(today)
+        .filter(Q(strategy_action__in=open_strategy) | Q(council_action__in=open_council))
+        .select_related("strategy_action", "council_action", "owner")
+        .order_by("due_date", "pk")
+    )
+    return _capped(queryset)
 
 
 def slipped() -> Capped:

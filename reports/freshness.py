@@ -45,6 +45,7 @@ def connect() -> None:
         ActionPriority,
         CouncilAction,
         CouncilInput,
+        Milestone,
         ProgressUpdate,
         StrategyAction,
         SubPoint,
@@ -68,6 +69,7 @@ def connect() -> None:
         CouncilInput,
         ProgressUpdate,
         EvidenceFile,  # shown on the timelines of the action pages
+        Milestone,  # issue 13
         MonitoringRound,
         CabinetReport,
         Partner,
@@ -76,6 +78,8 @@ def connect() -> None:
         post_save.connect(bump, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"freshness-del-{model.__name__}")
     for through in (
+        ProgressUpdate.milestones_done.through,  # a record's milestones, shown to reviewers
+        CouncilInput.milestones_done.through,
         StrategyAction.corporate_priorities.through,
         StrategyAction.partners.through,
         Strategy.corporate_priorities.through,

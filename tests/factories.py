@@ -480,3 +480,47 @@ class DemoProgressFactory(DjangoModelFactory):
         model = DemoProgress
 
     summary = "A year of quarterly rounds on the 2013 plan."
+
+
+# --- Milestones (issue 13) ---
+
+
+class MilestoneFactory(DjangoModelFactory):
+    """A milestone added through actions.services.add_milestone (so its action's percent
+    follows, where it is taken from milestones), on a strategy action unless `council_action`
+    is given; `done_on` marks it done through mark_milestone_done, by `done_by` (its adder
+    unless given)."""
+
+    class Meta:
+        model = "actions.Milestone"
+
+    council_action = None
+    strategy_action = factory.Maybe(
+        "council_action",
+        yes_declaration=None,
+        no_declaration=factory.SubFactory(StrategyActionFactory),
+    )
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    owner = factory.SubFactory(PartnerFactory)
+    added_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        strategy_action=None,
+        council_action=None,
+        done_on=None,
+        done_by=None,
+        **kwargs,
+    ):
+        milestone = action_services.add_milestone(
+            action=council_action or strategy_action, **kwargs
+        )
+        if done_on is not None:
+            milestone = action_services.mark_milestone_done(
+                milestone=milestone, done_by=done_by or kwargs["added_by"], done_on=done_on
+            )
+        return milestone

@@ -51,7 +51,15 @@ from hypothesis import strategies as st
 from accounts import forms as account_forms
 from accounts.models import Partner, User
 from actions.filters import CouncilActionFilter, PlanFilter
-from actions.forms import AddCouncilActionForm, CouncilInputForm, DecisionForm, ProgressUpdateForm
+from actions.forms import (
+    AddCouncilActionForm,
+    CouncilInputForm,
+    DecisionForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    PercentSourceForm,
+    ProgressUpdateForm,
+)
 from actions.models import CouncilAction, StrategyAction
 from discussion.forms import CommentForm, HideCommentForm
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
@@ -66,8 +74,10 @@ from tests.test_permission_matrix import (
     a_submitted_update,
     add_data,
     decision_data,
+    done_data,
     download_data,
     input_data,
+    milestone_data,
     round_data,
     snapshot,
     update_data,
@@ -264,6 +274,40 @@ FORM_PAGES = [
             "new_password2": "A long new passphrase 42",
         },
         "anonymous",
+    ),
+]
+# Milestones (issue 13)
+FORM_PAGES += [
+    FormPage(
+        "action_milestone_add",
+        lambda w: MilestoneForm(owners=Partner.objects.none()),
+        lambda w: milestone_data(w.partner),
+        "forum_member",
+    ),
+    FormPage(
+        "council_action_milestone_add",
+        lambda w: MilestoneForm(owners=Partner.objects.none()),
+        lambda w: milestone_data(w.unit),
+        "officer",
+    ),
+    FormPage(
+        "milestone_edit",
+        lambda w: MilestoneForm(owners=Partner.objects.none()),
+        lambda w: milestone_data(w.partner, "Changed"),
+        "forum_member",
+    ),
+    FormPage("milestone_done", lambda w: MilestoneDoneForm(), done_data, "forum_member"),
+    FormPage(
+        "action_percent_source",
+        lambda w: PercentSourceForm(),
+        lambda w: {"version": w.action.version, "source": "milestones"},
+        "forum_member",
+    ),
+    FormPage(
+        "council_action_percent_source",
+        lambda w: PercentSourceForm(),
+        lambda w: {"version": w.council_action.version, "source": "milestones"},
+        "officer",
     ),
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}

@@ -9,6 +9,7 @@ checks that no row in the product's tables changed.
 URL has no row, so a new view cannot escape the matrix.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from tests.factories import (
     CouncilInputFactory,
     DownloadFactory,
     EvidenceFileFactory,
+    MilestoneFactory,
     MonitoringRoundFactory,
     ProgressUpdateFactory,
 )
@@ -225,6 +227,55 @@ UPDATE_REVIEW = {
     **dict.fromkeys(REVIEWERS, OK),
 }
 INPUT_REVIEW = {**signed_in(NOT_FOUND, no_role=FORBIDDEN), "officer": FORBIDDEN, "admin": OK}
+
+
+# --- Milestones (issue 13) ---
+
+# Who may mark a milestone of `world.council_action` done: its unit's officers, the Forum
+# coordinator and administrators.
+COUNCIL_MARKERS = UNIT_OFFICERS | {"coordinator"}
+
+
+def milestone_data(owner, title="A matrix milestone"):
+    return {
+        "title": title,
+        **helpers.date_fields("due_date", datetime.date(2099, 3, 31)),
+        "owner": owner.pk,
+    }
+
+
+def done_data(world):
+    from django.utils import timezone
+
+    return helpers.date_fields("done_on", timezone.localdate())
+
+
+def _milestone_of(world, attr, action_field, action, owner, done):
+    name = f"{attr}_done" if done else attr
+    if not hasattr(world, name):
+        setattr(
+            world,
+            name,
+            MilestoneFactory(
+                **{action_field: action},
+                owner=owner,
+                added_by=world.personas["admin"],
+                done_on=datetime.date(2026, 1, 5) if done else None,
+            ),
+        )
+    return getattr(world, name)
+
+
+def a_milestone(world, done=False):
+    """A milestone of world.action owned by world.partner (done, or open), made once."""
+    return _milestone_of(world, "milestone", "strategy_action", world.action, world.partner, done)
+
+
+def a_council_milestone(world, done=False):
+    """A milestone of world.council_action owned by world.unit (done, or open), made once."""
+    return _milestone_of(
+        world, "council_milestone", "council_action", world.council_action, world.unit, done
+    )
 
 
 MATRIX = [
@@ -504,6 +555,108 @@ MATRIX = [
         kwargs=lambda w: {"pk": evidence_on(w, "input", approved=True).pk},
         get=ROLE_READER,
         post=everyone(NOT_ALLOWED),
+    ),
+    # Milestones (issue 13)
+    Row(
+        "action_milestone_add",
+        kwargs=lambda w: {"pk": w.action.pk},
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),
+        data=lambda w: milestone_data(w.partner),
+        may_change=UPDATERS,
+    ),
+    Row(
+        "council_action_milestone_add",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=lambda w: milestone_data(w.unit),
+        may_change=UNIT_OFFICERS,
+    ),
+    Row(
+        "milestone_edit",
+        kwargs=lambda w: {"pk": a_milestone(w).pk},
+        case="strategy",
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),
+        data=lambda w: milestone_data(w.partner, "Matrix milestone changed"),
+        may_change=UPDATERS,
+    ),
+    Row(
+        "milestone_edit",
+        kwargs=lambda w: {"pk": a_council_milestone(w).pk},
+        case="council",
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=lambda w: milestone_data(w.unit, "Matrix milestone changed"),
+        may_change=UNIT_OFFICERS,
+    ),
+    Row(
+        "milestone_remove",
+        kwargs=lambda w: {"pk": a_milestone(w).pk},
+        case="strategy",
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),
+        may_change=UPDATERS,
+    ),
+    Row(
+        "milestone_remove",
+        kwargs=lambda w: {"pk": a_council_milestone(w).pk},
+        case="council",
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        may_change=UNIT_OFFICERS,
+    ),
+    Row(
+        "milestone_done",
+        kwargs=lambda w: {"pk": a_milestone(w).pk},
+        case="strategy",
+        # Owned by the forum member's organisation.
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),
+        data=done_data,
+        may_change=UPDATERS,
+    ),
+    Row(
+        "milestone_done",
+        kwargs=lambda w: {"pk": a_council_milestone(w).pk},
+        case="council",
+        get=only(COUNCIL_MARKERS, OK),
+        post=only(COUNCIL_MARKERS, FOUND),
+        data=done_data,
+        may_change=COUNCIL_MARKERS,
+    ),
+    Row(
+        "milestone_undo",
+        kwargs=lambda w: {"pk": a_milestone(w, done=True).pk},
+        case="strategy",
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),
+        may_change=UPDATERS,
+    ),
+    Row(
+        "milestone_undo",
+        kwargs=lambda w: {"pk": a_council_milestone(w, done=True).pk},
+        case="council",
+        get=only(COUNCIL_MARKERS, OK),
+        post=only(COUNCIL_MARKERS, FOUND),
+        may_change=COUNCIL_MARKERS,
+    ),
+    Row(
+        "action_percent_source",
+        kwargs=lambda w: {"pk": w.action.pk},
+        get=only(UPDATERS, OK),
+        post=only(UPDATERS, FOUND),
+        data=lambda w: {"version": w.action.version, "source": "milestones"},
+        may_change=UPDATERS,
+    ),
+    Row(
+        "council_action_percent_source",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=lambda w: {"version": w.council_action.version, "source": "milestones"},
+        may_change=UNIT_OFFICERS,
     ),
 ]
 

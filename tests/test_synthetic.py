@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import Client
 
 from accounts.models import User
@@ -41,6 +41,19 @@ def test_seed_creates_the_expected_counts(debug, capsys):
     assert StrategyAction.objects.values("theme__strategy").distinct().count() == 1
     assert "progress updates" in out
     assert "Seeded in" in out
+    # Milestones (issue 13): some done, some overdue, each owned by its action's lead partner.
+    from actions.models import Milestone
+
+    assert "milestones" in out
+    assert Milestone.objects.filter(done_on__isnull=False).exists()
+    assert (
+        Milestone.objects.filter(
+            strategy_action__isnull=False,
+            owner__action_roles__strategy_action=F("strategy_action"),
+            owner__action_roles__role="lead",
+        ).count()
+        == Milestone.objects.filter(strategy_action__isnull=False).count()
+    )
     # Synthetic Forum members, in that role, wrote the updates.
     authors = User.objects.filter(progressupdates__isnull=False).distinct()
     assert authors.exists()
