@@ -169,6 +169,9 @@ def _one_round(strategy, who: People, number, start, end, today, counts, *, last
                 else None,
                 revision_reason=DEMO + revised[0] if revised else "",
             )
+            if evidence := story.EVIDENCE.get((reference, number)):
+                _attach(update, who.forum, *evidence)
+                counts.add("evidence files")
         counts.add("progress updates")
         if last and reference == story.WAITING_FOR_REVIEW:
             continue
@@ -244,6 +247,72 @@ def _discussion(*, strategy, people: People, rounds, today, counts: Counts) -> N
             counts.add("comments")
 
 
+def _attach(record, uploaded_by: User, name: str, words: str) -> None:
+    """A one-page PDF, made here, attached through the service that checks uploads."""
+    from django.core.files.base import ContentFile
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    from evidence import services as evidence_services
+
+    pdf = HTML(string=f"<h1>Demo evidence</h1><p>{escape(words)}</p>").write_pdf()
+    evidence_services.attach_files(
+        record=record, files=[ContentFile(pdf, name=name)], uploaded_by=uploaded_by
+    )
+
+
+def _day(when, rounds, today: datetime.date) -> datetime.date:
+    base, days = when
+    start = today if base == "today" else rounds[base][0]
+    return start + datetime.timedelta(days=days)
+
+
+def _milestones(*, strategy, people: People, rounds, today, counts: Counts) -> None:
+    added = rounds[0][0] + datetime.timedelta(days=10)
+    for reference, milestones in story.MILESTONES.items():
+        action = _action(strategy, reference)
+        owner = (
+            action.responsible_unit
+            if isinstance(action, CouncilAction)
+            else action.responsible_partners.get(role="lead").partner
+        )
+        adder = people.officer if isinstance(action, CouncilAction) else people.forum
+        for title, due, done in milestones:
+            with happened_on(at(added, 12)):
+                milestone = action_services.add_milestone(
+                    action=action,
+                    added_by=adder,
+                    title=DEMO + title,
+                    due_date=_day(due, rounds, today),
+                    owner=owner,
+                )
+            counts.add("milestones")
+            if done is not None:
+                done_on = _day(done, rounds, today)
+                with happened_on(at(done_on, 17)):
+                    action_services.mark_milestone_done(
+                        milestone=milestone, done_by=adder, done_on=done_on
+                    )
+    for reference in story.FROM_MILESTONES:
+        action = _action(strategy, reference)
+        with happened_on(at(today - datetime.timedelta(days=5), 12)):
+            action_services.set_percent_source(
+                action=action,
+                changed_by=people.coordinator,
+                expected_version=action.version,
+                from_milestones=True,
+            )
+
+
+def _action(strategy, reference: str):
+    """A strategy action (T1.1) or a proposed council action (T1.1a) of the strategy."""
+    if reference[-1].isalpha():
+        return CouncilAction.objects.get(
+            strategy_action__theme__strategy=strategy, reference=reference
+        )
+    return StrategyAction.objects.get(theme__strategy=strategy, reference=reference)
+
+
 # Further parts of the story, each a function taking keyword arguments strategy, people,
 # rounds, today, counts.
-EXTRAS: list = [_discussion]
+EXTRAS: list = [_milestones, _discussion]

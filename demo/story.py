@@ -186,3 +186,35 @@ DISCUSSION = {
         ("forum", 9, "Thank you: we have applied to two of them."),
     ],
 }
+
+# Milestones, per action reference: (title, due: (round, days after it starts) or ("today",
+# days from today), done: (round, days after it starts) or None). The percent of strategy
+# action T1.1 is then taken from its milestones.
+MILESTONES = {
+    "T1.1": [
+        ("Joint media plan agreed by partners", (0, 45), (0, 40)),
+        ("First press release issued", (1, 20), (1, 15)),
+        ("Community Rights leaflet printed", (1, 45), (1, 50)),
+        ("Drop-in sessions held at the library", (3, 30), None),
+        ("Campaign results reported to the Forum", ("today", 60), None),
+    ],
+    "T2.2": [
+        ("Volunteering opportunities mapped against gaps in services", (0, 60), (0, 55)),
+        ("Funding secured for the skills programme", (2, 60), None),
+        ("First volunteers enrolled on placements", ("today", 90), None),
+    ],
+    "T2.1a": [
+        ("Joint engagement calendar agreed with the Forum", (0, 30), (0, 28)),
+        ("Data-sharing agreement signed", ("today", 30), None),
+    ],
+}
+FROM_MILESTONES = ["T1.1"]
+
+# An evidence file on an update: (reference, round) -> (file name, its words).
+EVIDENCE = {
+    ("T2.3", 1): (
+        "Demo consultation options summary.pdf",
+        "Demo: a summary of the options for infrastructure support written up after the two "
+        "consultation events. Made up for the demonstration.",
+    ),
+}

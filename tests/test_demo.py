@@ -91,8 +91,9 @@ def test_the_plan_stands_where_the_latest_approved_records_leave_it(demo):
     t23 = StrategyAction.objects.get(reference="T2.3")
     assert (t23.status, t23.percent_complete) == ("completed", 100)
     t11 = StrategyAction.objects.get(reference="T1.1")
-    # Its update in the open round waits for the coordinator: the third round's still counts.
-    assert (t11.status, t11.percent_complete) == ("at_risk", 40)
+    # Its update in the open round waits for the coordinator: the third round's status still
+    # counts, and its percent is taken from its milestones (3 of 5 done).
+    assert (t11.status, t11.percent_complete) == ("at_risk", 60)
     waiting = ProgressUpdate.all_records.get(strategy_action=t11, round__state="open")
     assert waiting.review_state == ReviewState.SUBMITTED
     t21b = CouncilAction.objects.get(reference="T2.1b")
@@ -154,3 +155,31 @@ def test_a_discussion_between_the_forum_and_the_council(demo):
     assert all(c.body.startswith("Demo: ") for c in thread)
     assert thread[0].created_at < thread[1].created_at < thread[2].created_at
     assert thread[-1].created_at.date() < TODAY
+
+
+def test_milestones_one_overdue_and_a_percent_taken_from_them(demo):
+    from actions.models import Milestone
+
+    t11 = StrategyAction.objects.get(reference="T1.1")
+    assert t11.percent_from_milestones
+    assert (t11.milestones.filter(done_on__isnull=False).count(), t11.milestones.count()) == (3, 5)
+    assert t11.percent_complete == 60
+    overdue = Milestone.objects.filter(done_on__isnull=True, due_date__lt=TODAY)
+    assert {m.title for m in overdue} == {
+        "Demo: Drop-in sessions held at the library",
+        "Demo: Funding secured for the skills programme",
+    }
+    assert all(m.title.startswith("Demo: ") for m in Milestone.objects.all())
+    assert Milestone.objects.filter(council_action__reference="T2.1a").count() == 2
+
+
+def test_an_evidence_file_on_an_update_checked_as_an_upload_is(demo):
+    from evidence.models import EvidenceFile
+
+    (evidence,) = EvidenceFile.objects.all()
+    assert evidence.name == "Demo_consultation_options_summary.pdf"  # the name cleaned
+    assert evidence.content_type == "application/pdf"
+    assert evidence.progress_update.strategy_action.reference == "T2.3"
+    assert evidence.uploaded_at.date() < TODAY
+    with evidence.file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
