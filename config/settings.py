@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "themes",
     "actions",
     "monitoring",
+    "indicators",
     "reports",
 ]
 if DEBUG:

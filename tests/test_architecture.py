@@ -18,6 +18,7 @@ LAYERS = {
     "themes": 2,
     "actions": 3,
     "monitoring": 4,
+    "indicators": 4,  # indicators with targets and measured values (issue 13)
     "reports": 5,
     "config": 6,  # settings, root URLs and service-wide views: the top
     "benchmarks": 6,  # development only (installed when DEBUG is on)

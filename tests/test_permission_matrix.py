@@ -377,7 +377,16 @@ MATRIX = [
 # rows above check it through two representative admin pages.
 COVERED_NAMESPACES = {"admin"}
 
-PRODUCT_APPS = ["accounts", "strategy", "themes", "actions", "monitoring", "reports", "auth"]
+PRODUCT_APPS = [
+    "accounts",
+    "strategy",
+    "themes",
+    "actions",
+    "monitoring",
+    "indicators",
+    "reports",
+    "auth",
+]
 
 
 def snapshot() -> str:
