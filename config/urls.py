@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("actions.urls")),
     path("", include("monitoring.urls")),
+    path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
