@@ -335,10 +335,10 @@ def indicator_values_to_review(user, values):
 
 def can_see_indicator_value(user, value) -> bool:
     """An approved value is part of the plan; one not approved is seen by its organisation,
-    its author and, while submitted, those who may review it."""
+    its author, its reviewer and, while submitted, those who may review it."""
     if not can_read_plan(user):
         return False
-    if value.review_state == APPROVED or value.author_id == user.pk:
+    if value.review_state == APPROVED or user.pk in (value.author_id, value.reviewed_by_id):
         return True
     if user.organisation_id is not None and value.organisation_id == user.organisation_id:
         return True

@@ -22,7 +22,9 @@ def with_figures(indicators: QuerySet | None = None) -> QuerySet:
         Prefetch("targets", queryset=IndicatorTarget.objects.order_by("date")),
         Prefetch(
             "values",
-            queryset=IndicatorValue.objects.order_by("measured_on", "pk"),
+            queryset=IndicatorValue.objects.select_related("author", "organisation").order_by(
+                "measured_on", "pk"
+            ),
             to_attr="approved_values",
         ),
     )

@@ -49,6 +49,7 @@ def connect() -> None:
         StrategyAction,
         SubPoint,
     )
+    from indicators.models import Indicator, IndicatorTarget, IndicatorValue
     from monitoring.models import MonitoringRound
     from strategy.models import CorporatePriority, Strategy
     from themes.models import Theme
@@ -68,6 +69,9 @@ def connect() -> None:
         ProgressUpdate,
         MonitoringRound,
         CabinetReport,
+        Indicator,
+        IndicatorTarget,
+        IndicatorValue,
         Partner,
         get_user_model(),
     ):
@@ -77,6 +81,9 @@ def connect() -> None:
         StrategyAction.corporate_priorities.through,
         StrategyAction.partners.through,
         Strategy.corporate_priorities.through,
+        Indicator.strategy_actions.through,
+        Indicator.council_actions.through,
+        Indicator.themes.through,
     ):
         m2m_changed.connect(
             bump_after_m2m, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}"
