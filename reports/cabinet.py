@@ -13,7 +13,7 @@ from actions.selectors import current_strategies
 from actions.status import RAG
 from monitoring.selectors import current_round
 
-from . import charts, figures
+from . import charts, figures, indicator_figures
 from .models import CabinetReport
 
 # Without an earlier report to compare with, changes are shown over this window.
@@ -70,6 +70,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "disagree": figures.views_disagree(),
         "recent": figures.recent_updates(),
         "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
+        **indicator_figures.context(),
     }
 
 
