@@ -20,7 +20,7 @@ from tests.factories import (
     PartnerFactory,
     UserFactory,
 )
-from tests.helpers import date_fields, indicator_form, queries_for, value_form
+from tests.helpers import between, date_fields, indicator_form, queries_for, value_form
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -341,3 +341,13 @@ def test_action_page_queries_do_not_grow_with_indicators_and_values(client, worl
         values_of(IndicatorFactory(strategy_actions=[world.action], strategy=first.strategy), 15)
     large = len(queries_for(client, world.action.get_absolute_url()))
     assert large == small
+
+
+def test_the_review_queue_lists_values_waiting(coordinator_client):
+    value = IndicatorValueFactory(approved=False, value=Decimal("175"))
+    mine = IndicatorValueFactory(approved=False, author=coordinator_client.user)
+    page = coordinator_client.get(reverse("review_queue")).content.decode()
+    listed = between(page, 'id="indicator-values-to-review"', "</table>")
+    assert reverse("indicator_value_review", args=[value.pk]) in listed
+    assert "175 people" in listed
+    assert reverse("indicator_value_review", args=[mine.pk]) not in listed
