@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -185,9 +188,10 @@ def _locked(value: IndicatorValue, reviewer: User) -> IndicatorValue:
 
 
 @transaction.atomic
-def approve_value(*, value: IndicatorValue, reviewer: User) -> IndicatorValue:
-    """Approve a submitted value: it counts from now on. Raises ReviewConflict if it no longer
-    waits for review, ValidationError if the reviewer recorded it."""
+def approve_value(*, value: IndicatorValue, reviewer: User, base_url: str = "") -> IndicatorValue:
+    """Approve a submitted value: it counts from now on, and its author is emailed. Raises
+    ReviewConflict if it no longer waits for review, ValidationError if the reviewer recorded
+    it."""
     value = _locked(value, reviewer)
     value.review_state = ReviewState.APPROVED
     value.reviewed_by = reviewer
@@ -195,12 +199,16 @@ def approve_value(*, value: IndicatorValue, reviewer: User) -> IndicatorValue:
     value._history_user = reviewer
     value.full_clean()
     value.save()
+    _tell_author(value, base_url)
     return value
 
 
 @transaction.atomic
-def return_value(*, value: IndicatorValue, reviewer: User, comment: str) -> IndicatorValue:
-    """Return a submitted value to its author with a comment saying what to change."""
+def return_value(
+    *, value: IndicatorValue, reviewer: User, comment: str, base_url: str = ""
+) -> IndicatorValue:
+    """Return a submitted value to its author with a comment saying what to change; they are
+    emailed."""
     if not comment.strip():
         raise ValidationError({"comment": "Say what to change, so the author can put it right"})
     value = _locked(value, reviewer)
@@ -211,4 +219,24 @@ def return_value(*, value: IndicatorValue, reviewer: User, comment: str) -> Indi
     value._history_user = reviewer
     value.full_clean()
     value.save()
+    _tell_author(value, base_url)
     return value
+
+
+def _tell_author(value: IndicatorValue, base_url: str) -> None:
+    """Email the author what happened to their value, once the review has committed."""
+    author = value.author
+    if not author.email or not author.is_active:
+        return
+    returned = value.review_state == ReviewState.RETURNED
+    indicator = value.indicator
+    context = {
+        "value": value,
+        "returned": returned,
+        "link": base_url + indicator.get_absolute_url(),
+        "record_link": base_url + reverse("indicator_value_add", args=[indicator.pk]),
+    }
+    verdict = "returned for changes" if returned else "approved"
+    title = f"Your value of {indicator.name} was {verdict}"
+    body = render_to_string("indicators/email/reviewed.txt", context)
+    transaction.on_commit(lambda: send_mail(title, body, None, [author.email], fail_silently=False))

@@ -166,13 +166,17 @@ def value_review(request: HttpRequest, pk: int) -> HttpResponse:
             status=409 if request.method == "POST" else 200,
         )
     if request.method == "POST" and form.is_valid():
+        base_url = request.build_absolute_uri("/").rstrip("/")
         try:
             if form.cleaned_data["decision"] == ValueReviewForm.APPROVE:
-                services.approve_value(value=value, reviewer=request.user)
+                services.approve_value(value=value, reviewer=request.user, base_url=base_url)
                 messages.success(request, f"Approved the value of {indicator.name}.")
             else:
                 services.return_value(
-                    value=value, reviewer=request.user, comment=form.cleaned_data["comment"]
+                    value=value,
+                    reviewer=request.user,
+                    comment=form.cleaned_data["comment"],
+                    base_url=base_url,
                 )
                 messages.success(
                     request, f"Returned the value of {indicator.name} with your comment."

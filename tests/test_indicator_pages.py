@@ -351,3 +351,18 @@ def test_the_review_queue_lists_values_waiting(coordinator_client):
     assert reverse("indicator_value_review", args=[value.pk]) in listed
     assert "175 people" in listed
     assert reverse("indicator_value_review", args=[mine.pk]) not in listed
+
+
+def test_the_author_is_emailed_the_review(
+    coordinator_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    value = IndicatorValueFactory(approved=False, value=Decimal("175"))
+    url = reverse("indicator_value_review", args=[value.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(url, {"decision": "return", "comment": "Wrong quarter"})
+    [mail] = mailoutbox
+    assert mail.to == [value.author.email]
+    assert mail.subject == f"Your value of {value.indicator.name} was returned for changes"
+    assert "Wrong quarter" in mail.body
+    assert "175 people" in mail.body
+    assert f"/indicators/{value.indicator.pk}/values/new/" in mail.body
