@@ -58,11 +58,36 @@ class FigureField(forms.CharField):
             raise ValidationError(f"{subject} must be a number, like 120 or 45.5") from None
         if not number.is_finite():
             raise ValidationError(f"{subject} must be a number, like 120 or 45.5")
+        if abs(number) > LARGEST:  # before rounding, which a huge exponent would overflow
+            raise ValidationError(f"{subject} must be less than 1,000,000,000,000")
         if number != number.quantize(Decimal("0.01")):
             raise ValidationError(f"{subject} can have at most 2 decimal places")
-        if abs(number) > LARGEST:
-            raise ValidationError(f"{subject} must be less than 1,000,000,000,000")
         return number.quantize(Decimal("0.01"))
+
+
+def _an_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+class ChoiceOfRecords(forms.ModelChoiceField):
+    """A record chosen by id, where an id too long for the database is simply not a choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _an_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ChoicesOfRecords(forms.ModelMultipleChoiceField):
+    """Records chosen by id, where an id too long for the database is simply not a choice."""
+
+    def _check_values(self, value):
+        if not isinstance(value, list | tuple) or not all(_an_id(v) for v in value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            )
+        return super()._check_values(value)
 
 
 def _references(text: str) -> list[str]:
@@ -79,7 +104,7 @@ class IndicatorForm(GdsFormMixin, forms.Form):
 
     submit_label = "Save the indicator"
 
-    strategy = forms.ModelChoiceField(
+    strategy = ChoiceOfRecords(
         queryset=Strategy.objects.current(),
         label="Strategy",
         empty_label=None,
@@ -147,7 +172,7 @@ class IndicatorForm(GdsFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how often it is measured"},
     )
-    owner = forms.ModelChoiceField(
+    owner = ChoiceOfRecords(
         queryset=Partner.objects.filter(is_active=True).order_by("name"),
         label="Measured by",
         help_text="The organisation that measures it and records its values.",
@@ -170,7 +195,7 @@ class IndicatorForm(GdsFormMixin, forms.Form):
         help_text="Their references, separated by commas. For example, T2.1a",
         error_messages={"max_length": "List at most 1,000 characters of references"},
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ChoicesOfRecords(
         queryset=Theme.objects.in_current_plans().order_by("strategy", "number"),
         label="Themes it measures (optional)",
         required=False,
