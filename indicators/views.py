@@ -77,7 +77,7 @@ def _pending(user, indicator: Indicator) -> list[IndicatorValue]:
 def indicator_add(request: HttpRequest) -> HttpResponse:
     """Define an indicator with its targets."""
     permissions.check_can_define_indicators(request.user)
-    form = IndicatorForm(request.POST or None)
+    form = IndicatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.create_indicator(created_by=request.user, **form.service_fields())
@@ -126,7 +126,9 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("owner"), pk=pk)
     permissions.check_can_record_indicator_value(request.user, indicator)
     reviewed = services.reviews_values(indicator)
-    form = ValueForm(request.POST or None, unit=indicator.unit, reviewed=reviewed)
+    form = ValueForm(
+        request.POST if request.method == "POST" else None, unit=indicator.unit, reviewed=reviewed
+    )
     if request.method == "POST" and form.is_valid():
         value = services.record_value(indicator=indicator, author=request.user, **form.cleaned_data)
         shown = indicator.show(value.value)
@@ -155,7 +157,7 @@ def value_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such value")
     permissions.check_can_review_indicator_value(request.user, value)
     indicator = value.indicator
-    form = ValueReviewForm(request.POST or None)
+    form = ValueReviewForm(request.POST if request.method == "POST" else None)
     context = {"value": value, "indicator": indicator, "form": form}
     if value.review_state != ReviewState.SUBMITTED:
         context["conflict"] = _already(value)

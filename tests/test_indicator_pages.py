@@ -368,3 +368,11 @@ def test_the_author_is_emailed_the_review(
     assert "Wrong quarter" in mail.body
     assert "175 people" in mail.body
     assert f"/indicators/{value.indicator.pk}/values/new/" in mail.body
+
+
+def test_an_empty_post_shows_what_is_missing(coordinator_client):
+    indicator = IndicatorFactory()
+    response = coordinator_client.post(reverse("indicator_value_add", args=[indicator.pk]), {})
+    assert response.context["form"].errors["value"] == ["Enter the value"]
+    response = coordinator_client.post(reverse("indicator_add"), {})
+    assert "Enter the indicator's name" in response.context["form"].errors["name"]
