@@ -112,3 +112,10 @@ def test_dashboard_queries_do_not_grow_with_indicators(client, world):
     for _ in range(10):
         with_value("130", strategy=first.strategy)
     assert len(queries_for(client, reverse("dashboard"))) == small
+
+
+def test_a_reviewer_is_told_of_values_waiting(client, world):
+    IndicatorValueFactory(approved=False)
+    client.force_login(world.personas["coordinator"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1 update is waiting for your review" in page
