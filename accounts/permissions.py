@@ -406,3 +406,67 @@ def can_download_evidence(user, evidence_file) -> bool:
     belongs to (a draft's files its organisation, a submitted one's also its reviewers, an
     approved one's everyone who reads the plan). Anyone else is told "not found"."""
     return can_see_record(user, evidence_file.record)
+
+
+# --- Indicators (issue 13) ----------------------------------------------------------------
+
+
+def can_define_indicators(user) -> bool:
+    """Define and change indicators and their targets: the Forum coordinator, council officers
+    and administrators."""
+    return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR, Role.COUNCIL_OFFICER)
+
+
+def can_record_indicator_value(user, indicator) -> bool:
+    """Record a measured value: the organisation that measures the indicator (its Forum members;
+    officers of that council unit or a unit above it), the coordinator and administrators."""
+    if has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR):
+        return True
+    if user.organisation_id is None:
+        return False
+    if has_role(user, Role.FORUM_MEMBER) and user.organisation_id == indicator.owner_id:
+        return True
+    return has_role(user, Role.COUNCIL_OFFICER) and indicator.owner_id in units_answered_for(user)
+
+
+def can_review_indicator_value(user, value) -> bool:
+    """Approve or return a value: the coordinator and administrators, never their own."""
+    return value.author_id != user.pk and reviews_forum_updates(user)
+
+
+def indicator_values_to_review(user, values):
+    """The submitted values a person may review (not their own)."""
+    if not reviews_forum_updates(user):
+        return values.none()
+    return values.filter(review_state=SUBMITTED).exclude(author=user)
+
+
+def can_see_indicator_value(user, value) -> bool:
+    """An approved value is part of the plan; one not approved is seen by its organisation,
+    its author, its reviewer and, while submitted, those who may review it."""
+    if not can_read_plan(user):
+        return False
+    if value.review_state == APPROVED or user.pk in (value.author_id, value.reviewed_by_id):
+        return True
+    if user.organisation_id is not None and value.organisation_id == user.organisation_id:
+        return True
+    return value.review_state == SUBMITTED and can_review_indicator_value(user, value)
+
+
+def check_can_define_indicators(user) -> None:
+    if not can_define_indicators(user):
+        raise PermissionDenied(
+            "Only the Forum coordinator and council officers can define indicators."
+        )
+
+
+def check_can_record_indicator_value(user, indicator) -> None:
+    if not can_record_indicator_value(user, indicator):
+        raise PermissionDenied("Only the organisation that measures this indicator can record it.")
+
+
+def check_can_review_indicator_value(user, value) -> None:
+    if not can_review_indicator_value(user, value):
+        if value.author_id == user.pk:
+            raise PermissionDenied("You cannot review your own value: another reviewer must.")
+        raise PermissionDenied("Only the Forum coordinator can review indicator values.")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "evidence",
     "monitoring",
     "discussion",
+    "indicators",
     "reports",
     "demo",
 ]

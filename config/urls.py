@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("monitoring.urls")),
     path("", include("discussion.urls")),
+    path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ from actions.status import RAG
 from monitoring.selectors import current_round
 from strategy.models import DemoProgress
 
-from . import charts, figures
+from . import charts, figures, indicator_figures
 from .models import CabinetReport
 
 # Without an earlier report to compare with, changes are shown over this window.
@@ -72,6 +72,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "disagree": figures.views_disagree(),
         "recent": figures.recent_updates(),
         "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
+        **indicator_figures.context(),
     }
 
 

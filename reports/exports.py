@@ -29,6 +29,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator
+from decimal import Decimal
 
 from django.db import DatabaseError, connections
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, Value
@@ -49,6 +50,8 @@ from actions.filters import PlanFilter
 from actions.models import ActionPartner, CouncilAction, StrategyAction, SubPoint
 from actions.status import CLOSED, SEVERITY, Status
 from themes.models import Theme
+
+from .indicator_figures import INDICATOR_HEADERS, indicator_rows
 
 CHUNK_SIZE = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -643,6 +646,8 @@ class _SheetRows:
                 parts.append(f'<c r="{letter}{r}"{cell}')
             elif kind is int:
                 parts.append(f'<c r="{letter}{r}" t="n"><v>{value:.16g}</v></c>')
+            elif kind is Decimal:  # indicator figures (two decimal places at most)
+                parts.append(f'<c r="{letter}{r}" t="n"><v>{value:f}</v></c>')
             elif kind is datetime.date:
                 parts.append(
                     f'<c r="{letter}{r}" s="{self.date_style}" t="n"><v>{self.date(value)}</v></c>'
@@ -688,6 +693,7 @@ def write_workbook(
                     COUNCIL_ACTION_HEADERS,
                     council_action_rows(export_council_actions(actions)),
                 ),
+                ("Indicators", INDICATOR_HEADERS, indicator_rows()),
             ],
         )
     counter.done()

@@ -51,6 +51,7 @@ def connect() -> None:
         SubPoint,
     )
     from evidence.models import EvidenceFile
+    from indicators.models import Indicator, IndicatorTarget, IndicatorValue
     from monitoring.models import MonitoringRound
     from strategy.models import CorporatePriority, Strategy
     from themes.models import Theme
@@ -72,6 +73,9 @@ def connect() -> None:
         Milestone,  # issue 13
         MonitoringRound,
         CabinetReport,
+        Indicator,
+        IndicatorTarget,
+        IndicatorValue,
         Partner,
         get_user_model(),
     ):
@@ -83,6 +87,9 @@ def connect() -> None:
         StrategyAction.corporate_priorities.through,
         StrategyAction.partners.through,
         Strategy.corporate_priorities.through,
+        Indicator.strategy_actions.through,
+        Indicator.council_actions.through,
+        Indicator.themes.through,
     ):
         m2m_changed.connect(
             bump_after_m2m, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}"

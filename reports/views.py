@@ -15,6 +15,7 @@ from actions.models import CouncilInput, ProgressUpdate
 from govuk import fragments
 from govuk.fields import EARLIEST
 from govuk.pagination import paginate
+from indicators.models import IndicatorValue
 
 from . import cabinet, download_views, downloads, figures, services
 from . import slippage as slippage_figures
@@ -42,12 +43,14 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 def _waiting_for(user) -> int:
-    """How many updates wait for this reviewer: what is pending beside the approved figures."""
+    """How many updates (indicator values too) wait for this reviewer: what is pending beside
+    the approved figures."""
     if not permissions.can_review_any(user):
         return 0
     return (
         permissions.updates_to_review(user, ProgressUpdate.all_records.all()).count()
         + permissions.inputs_to_review(user, CouncilInput.all_records.all()).count()
+        + permissions.indicator_values_to_review(user, IndicatorValue.all_records.all()).count()
     )
 
 

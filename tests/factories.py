@@ -6,6 +6,7 @@ action's status, percent complete and latest record move exactly as in real life
 """
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -30,6 +31,8 @@ from actions.models import (
 from actions.status import Status
 from discussion import services as discussion_services
 from discussion.models import Comment, DigestLog
+from indicators import services as indicator_services
+from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from monitoring import services as round_services
 from monitoring.models import MonitoringRound, ReminderLog
 from reports import services as report_services
@@ -524,3 +527,61 @@ class MilestoneFactory(DjangoModelFactory):
                 milestone=milestone, done_by=done_by or kwargs["added_by"], done_on=done_on
             )
         return milestone
+
+
+# --- Indicators (issue 13) ---
+
+
+class IndicatorFactory(DjangoModelFactory):
+    """An indicator defined through indicators.services.create_indicator, with one target by
+    default (`targets=[(value, date), ...]` to choose them; a baseline of 100 on 1 April 2026)."""
+
+    class Meta:
+        model = Indicator
+
+    strategy = factory.SubFactory(StrategyFactory)
+    created_by = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    definition = "Volunteers placed through the volunteer centre in the period."
+    unit = "people"
+    owner = factory.SubFactory(PartnerFactory)
+    direction = Indicator.Direction.UP
+    frequency = Indicator.Frequency.QUARTERLY
+    baseline_value = Decimal("100")
+    baseline_date = datetime.date(2026, 4, 1)
+    targets = factory.LazyFunction(lambda: [(Decimal("200"), datetime.date(2027, 4, 1))])
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return indicator_services.create_indicator(**kwargs)
+
+
+class IndicatorTargetFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("150")
+    date = factory.Sequence(lambda n: datetime.date(2030, 1, 1) + datetime.timedelta(days=n))
+
+
+class IndicatorValueFactory(DjangoModelFactory):
+    """A value recorded through indicators.services.record_value and approved by a coordinator
+    made for the purpose (`approved=False` leaves it submitted where the strategy reviews)."""
+
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    author = factory.SubFactory(UserFactory)
+    value = Decimal("120")
+    measured_on = datetime.date(2026, 7, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, approved=True, **kwargs):
+        value = indicator_services.record_value(**kwargs)
+        if approved and value.review_state == ReviewState.SUBMITTED:
+            value = indicator_services.approve_value(
+                value=value, reviewer=UserFactory(role=Role.FORUM_COORDINATOR)
+            )
+        return value

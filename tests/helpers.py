@@ -185,3 +185,43 @@ def between(page: str, start: str, end: str) -> str:
     begin = page.index(start)
     stop = page.find(end, begin + len(start))
     return page[begin : stop if stop != -1 else len(page)]
+
+
+# --- Indicators (issue 13) ---
+
+
+def indicator_form(strategy, owner, **overrides) -> dict:
+    """Valid POST data for the indicator form: up is better, a baseline of 100 on 1 April 2026
+    and one target of 200 by 1 April 2027 (other target rows empty)."""
+    data = {
+        "strategy": strategy.pk,
+        "name": "Volunteers placed",
+        "definition": "People placed in volunteering roles by the volunteer centre.",
+        "unit": "people",
+        "direction": "up",
+        "baseline_value": "100",
+        **date_fields("baseline_date", datetime.date(2026, 4, 1)),
+        "source": "Volunteer centre records",
+        "frequency": "quarterly",
+        "owner": owner.pk,
+        "strategy_action_refs": "",
+        "council_action_refs": "",
+        "target_1_value": "200",
+        **date_fields("target_1_date", datetime.date(2027, 4, 1)),
+    }
+    for n in range(2, 6):
+        data.update({f"target_{n}_value": "", **date_fields(f"target_{n}_date", None)})
+    data.update(overrides)
+    return data
+
+
+def value_form(**overrides) -> dict:
+    """Valid POST data for recording an indicator value: 130 measured on 30 June 2026."""
+    data = {
+        "value": "130",
+        **date_fields("measured_on", datetime.date(2026, 6, 30)),
+        "note": "",
+        "source": "",
+    }
+    data.update(overrides)
+    return data

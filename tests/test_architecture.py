@@ -20,6 +20,7 @@ LAYERS = {
     "evidence": 3,  # evidence files on progress records: beside actions, imports none of it
     "monitoring": 4,
     "discussion": 4,  # comments on actions (issue 13)
+    "indicators": 4,  # indicators with targets and measured values (issue 13)
     "reports": 5,
     "demo": 6,  # made-up demo progress (load_demo), development only
     "config": 6,  # settings, root URLs and service-wide views: the top

@@ -335,7 +335,7 @@ def test_the_workbook_is_the_rows(plan):
     exports.write_workbook(actions, file)
 
     book = openpyxl.load_workbook(io.BytesIO(file.getvalue()))
-    assert book.sheetnames == ["Strategy actions", "Proposed council actions"]
+    assert book.sheetnames == ["Strategy actions", "Proposed council actions", "Indicators"]
     for sheet, headers, rows in (
         (book["Strategy actions"], exports.STRATEGY_ACTION_HEADERS, exports.action_rows(actions)),
         (
@@ -343,6 +343,7 @@ def test_the_workbook_is_the_rows(plan):
             exports.COUNCIL_ACTION_HEADERS,
             exports.council_action_rows(exports.export_council_actions(actions)),
         ),
+        (book["Indicators"], exports.INDICATOR_HEADERS, exports.indicator_rows()),
     ):
         assert sheet.freeze_panes == "A2"
         [header, *body] = sheet.iter_rows()

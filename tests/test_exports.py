@@ -307,7 +307,7 @@ def test_workbook_has_both_sheets_of_the_report(report, user_client):
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="action-plan-{today}.xlsx"'
     book = workbook(response)
-    assert book.sheetnames == ["Strategy actions", "Proposed council actions"]
+    assert book.sheetnames == ["Strategy actions", "Proposed council actions", "Indicators"]
     actions_sheet, council_sheet = book["Strategy actions"], book["Proposed council actions"]
     assert [c.value for c in actions_sheet[1]] == CSV_HEADER
     assert [c.value for c in council_sheet[1]] == COUNCIL_HEADER

@@ -62,6 +62,7 @@ from actions.forms import (
 )
 from actions.models import CouncilAction, StrategyAction
 from discussion.forms import CommentForm, HideCommentForm
+from indicators.forms import SPARE_TARGETS, IndicatorForm, ValueForm, ValueReviewForm
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
@@ -73,9 +74,11 @@ from tests.test_permission_matrix import (
     PRODUCT_APPS,
     a_submitted_update,
     add_data,
+    an_indicator,
     decision_data,
     done_data,
     download_data,
+    indicator_data,
     input_data,
     milestone_data,
     round_data,
@@ -274,6 +277,23 @@ FORM_PAGES = [
             "new_password2": "A long new passphrase 42",
         },
         "anonymous",
+    ),
+    # Indicators (issue 13)
+    FormPage("indicator_add", lambda w: IndicatorForm(), indicator_data, "coordinator"),
+    FormPage(
+        "indicator_edit",
+        lambda w: IndicatorForm(target_rows=an_indicator(w).targets.count() + SPARE_TARGETS),
+        lambda w: indicator_data(w, name="Renamed"),
+        "coordinator",
+    ),
+    FormPage(
+        "indicator_value_add", lambda w: ValueForm(), lambda w: helpers.value_form(), "forum_member"
+    ),
+    FormPage(
+        "indicator_value_review",
+        lambda w: ValueReviewForm(),
+        lambda w: {"decision": "return", "comment": "Check the quarter."},
+        "coordinator",
     ),
 ]
 # Milestones (issue 13)

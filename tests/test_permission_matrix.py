@@ -25,6 +25,8 @@ from tests.factories import (
     CouncilInputFactory,
     DownloadFactory,
     EvidenceFileFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
     MilestoneFactory,
     MonitoringRoundFactory,
     ProgressUpdateFactory,
@@ -276,6 +278,57 @@ def a_council_milestone(world, done=False):
     return _milestone_of(
         world, "council_milestone", "council_action", world.council_action, world.unit, done
     )
+
+
+# Indicators (issue 13): defined by the coordinator, officers and administrators; a value
+# recorded by the organisation that measures it (`world.partner` for the charity's, `world.unit`
+# for the unit's: its officers and those of the directorate above), the coordinator and
+# administrators; reviewed by the coordinator and administrators, never their own.
+DEFINERS = {"coordinator", "officer", "officer_above", "officer_other", "admin"}
+CHARITY_RECORDERS = {"forum_member", "coordinator", "admin"}
+UNIT_RECORDERS = {"officer", "officer_above", "coordinator", "admin"}
+VALUE_REVIEW = {
+    **signed_in(NOT_FOUND, no_role=FORBIDDEN),
+    "forum_member": FORBIDDEN,  # their own: seen, never reviewed by them
+    **dict.fromkeys(REVIEWERS, OK),
+}
+
+
+def an_indicator(world):
+    """An indicator measured by world.partner, on world.action's strategy, made once."""
+    if not hasattr(world, "indicator"):
+        world.indicator = IndicatorFactory(
+            strategy=world.action.theme.strategy,
+            owner=world.partner,
+            created_by=world.personas["coordinator"],
+            strategy_actions=[world.action],
+        )
+    return world.indicator
+
+
+def a_unit_indicator(world):
+    """An indicator measured by world.unit, made once per world."""
+    if not hasattr(world, "unit_indicator"):
+        world.unit_indicator = IndicatorFactory(
+            strategy=world.action.theme.strategy,
+            owner=world.unit,
+            created_by=world.personas["admin"],
+        )
+    return world.unit_indicator
+
+
+def a_submitted_value(world):
+    """The forum member's value of an_indicator, waiting for review, made once per world."""
+    if not hasattr(world, "submitted_value"):
+        world.submitted_value = IndicatorValueFactory(
+            indicator=an_indicator(world), author=world.personas["forum_member"], approved=False
+        )
+    return world.submitted_value
+
+
+def indicator_data(world, **overrides):
+    overrides.setdefault("name", "Matrix indicator")
+    return helpers.indicator_form(world.action.theme.strategy, world.partner, **overrides)
 
 
 MATRIX = [
@@ -658,6 +711,55 @@ MATRIX = [
         data=lambda w: {"version": w.council_action.version, "source": "milestones"},
         may_change=UNIT_OFFICERS,
     ),
+    # Indicators (issue 13)
+    Row("indicators", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(
+        "indicator",
+        kwargs=lambda w: {"pk": an_indicator(w).pk},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "indicator_add",
+        get=only(DEFINERS, OK),
+        post=only(DEFINERS, FOUND),
+        data=lambda w: indicator_data(w),
+        may_change=DEFINERS,
+    ),
+    Row(
+        "indicator_edit",
+        kwargs=lambda w: {"pk": an_indicator(w).pk},
+        get=only(DEFINERS, OK),
+        post=only(DEFINERS, FOUND),
+        data=lambda w: indicator_data(w, name="Renamed in the matrix"),
+        may_change=DEFINERS,
+    ),
+    Row(
+        "indicator_value_add",
+        kwargs=lambda w: {"pk": an_indicator(w).pk},
+        case="charity",
+        get=only(CHARITY_RECORDERS, OK),
+        post=only(CHARITY_RECORDERS, FOUND),
+        data=lambda w: helpers.value_form(),
+        may_change=CHARITY_RECORDERS,
+    ),
+    Row(
+        "indicator_value_add",
+        kwargs=lambda w: {"pk": a_unit_indicator(w).pk},
+        case="unit",
+        get=only(UNIT_RECORDERS, OK),
+        post=only(UNIT_RECORDERS, FOUND),
+        data=lambda w: helpers.value_form(),
+        may_change=UNIT_RECORDERS,
+    ),
+    Row(
+        "indicator_value_review",
+        kwargs=lambda w: {"pk": a_submitted_value(w).pk},
+        get=VALUE_REVIEW,
+        post={**VALUE_REVIEW, **dict.fromkeys(REVIEWERS, FOUND)},
+        data=lambda w: {"decision": "approve"},
+        may_change=REVIEWERS,
+    ),
 ]
 
 # The Django admin is one product area: its permission is the Administrator
@@ -672,6 +774,7 @@ PRODUCT_APPS = [
     "actions",
     "evidence",
     "monitoring",
+    "indicators",
     "discussion",
     "reports",
     "auth",

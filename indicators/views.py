@@ -1,0 +1,196 @@
+"""Pages of indicators: the list, one indicator, defining one, recording and reviewing values."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import permissions
+from actions.models import ReviewState
+from govuk.pagination import paginate
+
+from . import selectors, services
+from .forms import SPARE_TARGETS, IndicatorForm, ValueForm, ValueReviewForm
+from .models import Indicator, IndicatorValue
+
+
+@require_safe
+@permissions.plan_reader_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """Every indicator with its latest approved value and where it stands, a page at a time."""
+    paged = paginate(request, selectors.with_figures())
+    context = {
+        "page": paged.page,
+        "query": paged.query,
+        "rows": selectors.figures_of(paged.page.object_list),
+        "can_define": permissions.can_define_indicators(request.user),
+    }
+    return render(request, "indicators/list.html", context)
+
+
+@require_safe
+@permissions.plan_reader_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One indicator: definition, baseline, targets, chart and table, values, links."""
+    indicator = get_object_or_404(
+        selectors.with_figures().prefetch_related("strategy_actions", "council_actions", "themes"),
+        pk=pk,
+    )
+    figures = selectors.Figures.of(indicator)
+    user = request.user
+    context = {
+        "indicator": indicator,
+        "figures": figures,
+        "timeline": list(reversed(figures.values)),
+        "pending": _pending(user, indicator),
+        "can_define": permissions.can_define_indicators(user),
+        "can_record": permissions.can_record_indicator_value(user, indicator),
+    }
+    return render(request, "indicators/detail.html", context)
+
+
+def _pending(user, indicator: Indicator) -> list[IndicatorValue]:
+    """Values not approved that this person may see: their organisation's or their own, and
+    those waiting for them to review."""
+    values = IndicatorValue.all_records.filter(indicator=indicator).exclude(
+        review_state=ReviewState.APPROVED
+    )
+    seen = Q(author=user)
+    if user.organisation_id is not None:
+        seen |= Q(organisation_id=user.organisation_id)
+    seen |= Q(pk__in=permissions.indicator_values_to_review(user, values).values("pk"))
+    pending = list(values.filter(seen).select_related("author", "organisation"))
+    for value in pending:
+        value.may_review = permissions.can_review_indicator_value(user, value) and (
+            value.review_state == ReviewState.SUBMITTED
+        )
+    return pending
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_add(request: HttpRequest) -> HttpResponse:
+    """Define an indicator with its targets."""
+    permissions.check_can_define_indicators(request.user)
+    form = IndicatorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.create_indicator(created_by=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The indicator “{indicator.name}” has been added.")
+            return redirect(indicator)
+    return render(request, "indicators/form.html", {"form": form, "heading": "Add an indicator"})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an indicator, its targets and links."""
+    permissions.require_read_plan(request.user)
+    indicator = get_object_or_404(Indicator, pk=pk)
+    permissions.check_can_define_indicators(request.user)
+    rows = indicator.targets.count() + SPARE_TARGETS
+    if request.method == "POST":
+        form = IndicatorForm(request.POST, target_rows=rows)
+        if form.is_valid():
+            try:
+                services.update_indicator(
+                    indicator=indicator, changed_by=request.user, **form.service_fields()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"The indicator “{form.cleaned_data['name']}” has been saved."
+                )
+                return redirect(indicator)
+    else:
+        form = IndicatorForm(initial=IndicatorForm.initial_for(indicator), target_rows=rows)
+    context = {"form": form, "heading": "Change the indicator", "indicator": indicator}
+    return render(request, "indicators/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def value_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a measured value: submitted for review, or approved at once where the strategy
+    does not review updates."""
+    permissions.require_read_plan(request.user)
+    indicator = get_object_or_404(Indicator.objects.select_related("owner"), pk=pk)
+    permissions.check_can_record_indicator_value(request.user, indicator)
+    reviewed = services.reviews_values(indicator)
+    form = ValueForm(
+        request.POST if request.method == "POST" else None, unit=indicator.unit, reviewed=reviewed
+    )
+    if request.method == "POST" and form.is_valid():
+        value = services.record_value(indicator=indicator, author=request.user, **form.cleaned_data)
+        shown = indicator.show(value.value)
+        if value.review_state == ReviewState.SUBMITTED:
+            messages.success(
+                request,
+                f"The value {shown} has been submitted for review. It counts once a reviewer "
+                "approves it.",
+            )
+        else:
+            messages.success(request, f"The value {shown} has been saved.")
+        return redirect(indicator)
+    context = {"form": form, "indicator": indicator, "reviewed": reviewed}
+    return render(request, "indicators/value_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def value_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a submitted value or return it with a comment."""
+    permissions.require_read_plan(request.user)
+    value = get_object_or_404(
+        IndicatorValue.all_records.select_related("indicator", "author", "organisation"), pk=pk
+    )
+    if not permissions.can_see_indicator_value(request.user, value):
+        raise Http404("No such value")
+    permissions.check_can_review_indicator_value(request.user, value)
+    indicator = value.indicator
+    form = ValueReviewForm(request.POST if request.method == "POST" else None)
+    context = {"value": value, "indicator": indicator, "form": form}
+    if value.review_state != ReviewState.SUBMITTED:
+        context["conflict"] = _already(value)
+        return render(
+            request,
+            "indicators/value_review.html",
+            context,
+            status=409 if request.method == "POST" else 200,
+        )
+    if request.method == "POST" and form.is_valid():
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        try:
+            if form.cleaned_data["decision"] == ValueReviewForm.APPROVE:
+                services.approve_value(value=value, reviewer=request.user, base_url=base_url)
+                messages.success(request, f"Approved the value of {indicator.name}.")
+            else:
+                services.return_value(
+                    value=value,
+                    reviewer=request.user,
+                    comment=form.cleaned_data["comment"],
+                    base_url=base_url,
+                )
+                messages.success(
+                    request, f"Returned the value of {indicator.name} with your comment."
+                )
+        except services.ReviewConflict as conflict:
+            context.update(value=conflict.value, conflict=_already(conflict.value))
+            return render(request, "indicators/value_review.html", context, status=409)
+        return redirect(indicator)
+    return render(request, "indicators/value_review.html", context)
+
+
+def _already(value: IndicatorValue) -> str:
+    who = f" by {value.reviewed_by}" if value.reviewed_by_id else ""
+    state = value.get_review_state_display().lower()
+    return f"This value is already {state}{who}: nothing was changed."
