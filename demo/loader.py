@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Partner, User
 from actions import services as action_services
 from actions.models import CouncilAction, ReviewState, StrategyAction
 from monitoring import services as round_services
@@ -120,9 +120,19 @@ def load(today: datetime.date | None = None) -> Counts:
     freshness.bump()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         rounds = quarters(today)
+        indicators = _define_indicators(strategy, who, rounds)
+        counts.add("indicators", len(indicators))
         for number, (start, end) in enumerate(rounds):
             _one_round(
-                strategy, who, number, start, end, today, counts, last=number == len(rounds) - 1
+                indicators,
+                strategy,
+                who,
+                number,
+                start,
+                end,
+                today,
+                counts,
+                last=number == len(rounds) - 1,
             )
         _decision(strategy, who, rounds[1][0] + datetime.timedelta(days=40), counts)
         for extra in EXTRAS:
@@ -130,7 +140,7 @@ def load(today: datetime.date | None = None) -> Counts:
     return counts
 
 
-def _one_round(strategy, who: People, number, start, end, today, counts, *, last: bool):
+def _one_round(indicators, strategy, who: People, number, start, end, today, counts, *, last: bool):
     name = f"Demo: {QUARTER_NAMES[start.month]} {start.year}"
     due = (
         max(end + datetime.timedelta(days=14), today + datetime.timedelta(days=14))
@@ -176,6 +186,10 @@ def _one_round(strategy, who: People, number, start, end, today, counts, *, last
         if last and reference == story.WAITING_FOR_REVIEW:
             continue
         _approve(update, who.coordinator, at(post_day + datetime.timedelta(days=2), hour))
+    _indicator_values(indicators, who, number, post_day, last=last)
+    counts.add(
+        "indicator values", sum(spec["values"][number] is not None for _, spec in indicators)
+    )
     for hour, (reference, rows) in enumerate(story.INPUTS.items(), start=9):
         row = rows[number]
         if row is None:
@@ -311,6 +325,64 @@ def _action(strategy, reference: str):
             strategy_action__theme__strategy=strategy, reference=reference
         )
     return StrategyAction.objects.get(theme__strategy=strategy, reference=reference)
+
+
+def _define_indicators(strategy, people: People, rounds) -> list:
+    """Indicators defined at the start of the year (their values come round by round)."""
+    from decimal import Decimal
+
+    from indicators import services as indicator_services
+
+    forum = Partner.objects.get(slug="third-sector-forum")
+    start, end = rounds[0][0], rounds[-1][1]
+    defined = []
+    for spec in story.INDICATORS:
+        with happened_on(at(start + datetime.timedelta(days=5), 11)):
+            indicator = indicator_services.create_indicator(
+                strategy=strategy,
+                created_by=people.coordinator,
+                name=spec["name"],
+                definition=spec["definition"],
+                unit=spec["unit"],
+                owner=forum,
+                direction=spec["direction"],
+                frequency="quarterly",
+                baseline_value=Decimal(spec["baseline"]),
+                baseline_date=start,
+                targets=[(Decimal(spec["target"]), end)],
+                source="Demo: the Forum's own records",
+                strategy_actions=[_action(strategy, r) for r in spec["actions"]],
+                council_actions=[_action(strategy, r) for r in spec["council_actions"]],
+                themes=[_action(strategy, r).theme for r in spec["actions"]],
+            )
+        defined.append((indicator, spec))
+    return defined
+
+
+def _indicator_values(indicators, people: People, number: int, post_day, *, last: bool):
+    """Each indicator's value in the round, recorded by the Forum and approved by the
+    coordinator (the open round's waits for review)."""
+    from decimal import Decimal
+
+    from indicators import services as indicator_services
+
+    for indicator, spec in indicators:
+        value = spec["values"][number]
+        if value is None:
+            continue
+        measured = post_day - datetime.timedelta(days=1)
+        with happened_on(at(post_day, 15)):
+            recorded = indicator_services.record_value(
+                indicator=indicator,
+                author=people.forum,
+                value=Decimal(value),
+                measured_on=measured,
+                note=DEMO + "counted from the Forum's register.",
+            )
+        if last or recorded.review_state != ReviewState.SUBMITTED:
+            continue
+        with happened_on(at(post_day + datetime.timedelta(days=2), 16)):
+            indicator_services.approve_value(value=recorded, reviewer=people.coordinator)
 
 
 # Further parts of the story, each a function taking keyword arguments strategy, people,

@@ -218,3 +218,33 @@ EVIDENCE = {
         "consultation events. Made up for the demonstration.",
     ),
 }
+
+# Indicators (made up for the demo): name, definition, unit, direction, baseline, the target
+# at the end of the year, the strategy actions and themes it is linked to, and a value in each
+# round (None: not measured that round).
+INDICATORS = [
+    {
+        "name": "Demo: volunteers placed through the skills programme",
+        "definition": "Volunteers who started a placement through the skills programme in the "
+        "quarter, counted by the Forum.",
+        "unit": "people",
+        "direction": "up",
+        "baseline": 0,
+        "target": 40,
+        "actions": ["T2.2"],
+        "council_actions": ["T2.2a"],
+        "values": [4, 7, 9, 12],
+    },
+    {
+        "name": "Demo: groups taking part in the infrastructure consultation",
+        "definition": "Third Sector groups that replied to the consultation or came to its "
+        "events, in all so far.",
+        "unit": "groups",
+        "direction": "up",
+        "baseline": 0,
+        "target": 80,
+        "actions": ["T2.3"],
+        "council_actions": [],
+        "values": [60, 75, 84, 90],
+    },
+]

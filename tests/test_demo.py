@@ -183,3 +183,23 @@ def test_an_evidence_file_on_an_update_checked_as_an_upload_is(demo):
     assert evidence.uploaded_at.date() < TODAY
     with evidence.file.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
+
+
+def test_indicators_with_a_value_each_round_the_latest_waiting_for_review(demo):
+    from indicators.models import Indicator, IndicatorValue
+
+    indicators = list(Indicator.objects.order_by("name"))
+    assert len(indicators) == 2
+    assert all(i.name.startswith("Demo: ") for i in indicators)
+    values = IndicatorValue.all_records.filter(indicator__in=indicators)
+    assert values.count() == 8
+    # One value in each round, as the rounds were open when each was recorded.
+    assert sorted(values.values_list("round__period_start__month", flat=True)) == [
+        1, 1, 4, 4, 7, 7, 10, 10
+    ]  # fmt: skip
+    assert set(values.filter(round__state="open").values_list("review_state", flat=True)) == {
+        ReviewState.SUBMITTED
+    }
+    assert IndicatorValue.objects.filter(indicator__in=indicators).count() == 6  # approved
+    skills = Indicator.objects.get(name__contains="skills programme")
+    assert list(skills.strategy_actions.values_list("reference", flat=True)) == ["T2.2"]
