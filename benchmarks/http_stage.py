@@ -70,6 +70,13 @@ HTTP_PAGES = [
     ),
     ("action", "Action page (`/actions/<id>/`)", "/actions/{action}/", HTML_TARGET),
     ("dashboard", "Dashboard (`/dashboard/`)", "/dashboard/", HTML_TARGET),
+    ("indicators", "Indicators (`/indicators/`)", "/indicators/", HTML_TARGET),
+    (
+        "indicator",
+        "Indicator page (`/indicators/<id>/`)",
+        "/indicators/{indicator}/",
+        HTML_TARGET,
+    ),
     (
         "plan_churn",
         "Plan (`/plan/`) while the plan changes every second",
@@ -447,6 +454,7 @@ def run_stage(
     *,
     user,
     action_id: int | None,
+    indicator_id: int | None = None,
     workers: int = 2,
     duration: float = 10,
     warmup: float = 2,
@@ -516,6 +524,11 @@ def run_stage(
                     stage["pages"][key] = {"path": path, "error": "no action to measure"}
                     continue
                 path = path.format(action=action_id)
+            if "{indicator}" in path:
+                if indicator_id is None:
+                    stage["pages"][key] = {"path": path, "error": "no indicator to measure"}
+                    continue
+                path = path.format(indicator=indicator_id)
             signed_in = cookie if target is not None else None
             with _changing(every=CHURN_SECONDS if key in CHURN_KEYS else None) as changes:
                 stage["pages"][key] = page = _load(port, path, signed_in, duration, warmup)

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
@@ -49,6 +50,8 @@ from actions.models import (
 )
 from actions.services import reference_letter
 from actions.status import Status
+from discussion.models import Comment
+from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from monitoring.models import MonitoringRound
 from reports import rollups
 from strategy.models import CorporatePriority, Strategy
@@ -754,6 +757,109 @@ def seed(
 
         _stream(Milestone, milestones(), counts, "milestones")
         done("milestones")
+
+        # --- Indicators (issue 13): one for every 20 strategy actions, each linked to up to
+        # three of them and a theme, with a target or two and a value a quarter for three
+        # years (12), the latest of one in ten waiting for review.
+        indicators = _insert(
+            Indicator,
+            (
+                Indicator(
+                    strategy=current,
+                    name=f"Synthetic indicator {n} {run}",
+                    definition=text.sentence(),
+                    unit=rng.choice(("people", "%", "groups", "£")),
+                    direction=rng.choice(("up", "up", "up", "down", "hold")),
+                    baseline_value=Decimal(rng.randint(10, 500)),
+                    baseline_date=today - datetime.timedelta(days=3 * 365),
+                    source="Synthetic records",
+                    owner=rng.choice(organisations),
+                    created_by=coordinator,
+                )
+                for n in range(1, max(2, actions // 20) + 1)
+            ),
+            counts,
+            "indicators",
+        )
+        _insert(
+            IndicatorTarget,
+            (
+                IndicatorTarget(
+                    indicator=indicator,
+                    value=indicator.baseline_value * Decimal(rng.choice(("0.5", "1.5", "2"))),
+                    date=today + datetime.timedelta(days=365 * year),
+                )
+                for indicator in indicators
+                for year in range(1, rng.choice((1, 2)) + 1)
+            ),
+            counts,
+            "indicator targets",
+        )
+
+        def indicator_links():
+            for indicator in indicators:
+                for action in rng.sample(new_actions, min(len(new_actions), rng.randint(1, 3))):
+                    yield Indicator.strategy_actions.through(
+                        indicator=indicator, strategyaction=action
+                    )
+
+        _insert(Indicator.strategy_actions.through, indicator_links(), counts, "indicator links")
+        _insert(
+            Indicator.themes.through,
+            (
+                Indicator.themes.through(indicator=i, theme=rng.choice(current_themes))
+                for i in indicators
+            ),
+            counts,
+            "indicator links",
+        )
+
+        def indicator_values():
+            for index, indicator in enumerate(indicators):
+                level = indicator.baseline_value
+                for quarter in range(12):
+                    at = now - datetime.timedelta(days=91 * (11 - quarter) + rng.randint(0, 20))
+                    level = max(Decimal(0), level + Decimal(rng.randint(-20, 40)))
+                    waiting = quarter == 11 and index % 10 == 0
+                    yield IndicatorValue(
+                        indicator=indicator,
+                        value=level,
+                        measured_on=at.date(),
+                        note=text.sentence() if rng.random() < 0.3 else "",
+                        author=coordinator,
+                        organisation=forum,
+                        round=round_ if at >= round_since else None,
+                        created_at=at,
+                        **(
+                            {"review_state": ReviewState.SUBMITTED, "submitted_at": at}
+                            if waiting
+                            else approved_at(at)
+                        ),
+                    )
+
+        with _keeping_created_at(IndicatorValue):
+            _stream(IndicatorValue, indicator_values(), counts, "indicator values")
+        done("indicators")
+
+        # --- Discussion (issue 13): one strategy action in five has a thread of 1 to 6.
+        def comments():
+            people = [*members, *officers]
+            for action in new_actions:
+                if rng.random() >= 0.2:
+                    continue
+                for _ in range(rng.randint(1, 6)):
+                    author = rng.choice(people)
+                    yield Comment(
+                        strategy_action=action,
+                        author=author,
+                        organisation_id=author.organisation_id,
+                        body=text.sentences(2),
+                        created_at=now - datetime.timedelta(minutes=rng.randint(5, 400 * 24 * 60)),
+                    )
+
+        with _keeping_created_at(Comment):
+            _stream(Comment, comments(), counts, "comments")
+        done("comments")
 
         # Fresh statistics, or PostgreSQL plans the UPDATEs below (and the pages) as if the
         # tables were empty: minutes instead of a second at 200,000 updates.

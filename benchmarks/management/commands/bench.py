@@ -76,6 +76,8 @@ SERVED = [
     ("changes", "Changes (`/dashboard/changes/`)", "/dashboard/changes/"),
     ("search", "Search (`/plan/?q=volunteering`)", "/plan/?q=volunteering"),
     ("council", "Proposed council actions (`/council-actions/`)", "/council-actions/"),
+    ("indicators", "Indicators (`/indicators/`)", "/indicators/"),
+    ("indicator", "Indicator page (`/indicators/<id>/`)", "/indicators/{indicator}/"),
     # The exports and the Cabinet report's PDF are measured as the background jobs they are
     # at these sizes (benchmarks/jobs_stage.py).
 ]
@@ -121,6 +123,18 @@ def pick_action() -> int | None:
     return (
         StrategyAction.objects.in_current_plans()
         .annotate(n=Count("council_actions"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def pick_indicator() -> int | None:
+    """An indicator with the most values (all have the same number in the synthetic plan)."""
+    from indicators.models import Indicator
+
+    return (
+        Indicator.objects.annotate(n=Count("values"))
         .order_by("-n", "pk")
         .values_list("pk", flat=True)
         .first()
@@ -283,7 +297,8 @@ def measure(
     say = log or (lambda message: None)
     action_id = pick_action()
     wanted = pages or PAGE_KEYS
-    results: dict = {"pages": {}, "action_id": action_id}
+    indicator_id = pick_indicator()
+    results: dict = {"pages": {}, "action_id": action_id, "indicator_id": indicator_id}
     with _measuring() as errors:
         client = Client(raise_request_exception=False)
         client.force_login(bench_user())
@@ -295,7 +310,10 @@ def measure(
             if "{action}" in path and action_id is None:
                 results["pages"][key] = {"label": label, "status": None, "error": "no action"}
                 continue
-            path = path.format(action=action_id)
+            if "{indicator}" in path and indicator_id is None:
+                results["pages"][key] = {"label": label, "status": None, "error": "no indicator"}
+                continue
+            path = path.format(action=action_id, indicator=indicator_id)
             say(f"  {label} …")
             page = measure_page(
                 coordinator if key in AS_COORDINATOR else client,
@@ -904,6 +922,7 @@ class Command(BaseCommand):
             run["http"] = http_stage.run_stage(
                 user=bench_user(),
                 action_id=run["action_id"],
+                indicator_id=run.get("indicator_id"),
                 workers=options["http_workers"],
                 duration=options["http_duration"],
                 warmup=options["http_warmup"],
