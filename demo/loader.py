@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Partner, User
 from actions import services as action_services
-from actions.models import CouncilAction, ReviewState, StrategyAction
+from actions.models import CouncilAction, CouncilInput, ProgressUpdate, ReviewState, StrategyAction
 from monitoring import services as round_services
 from reports import freshness
 from reports import services as report_services
@@ -20,7 +20,7 @@ from reports.models import CabinetReport
 from strategy.models import DemoProgress, Strategy
 
 from . import story
-from .timeshift import happened_on
+from .timeshift import happened_on, shift_since
 
 STRATEGY = "third-sector-strategy-2013"
 DEMO = "Demo: "
@@ -105,6 +105,11 @@ def check_ready() -> Strategy:
         raise NotReady("Load the Cabinet report first (manage.py load_cabinet_report).")
     if DemoProgress.present():
         raise AlreadyLoaded("Demo progress is already loaded: nothing was added.")
+    if ProgressUpdate.all_records.exists() or CouncilInput.all_records.exists():
+        raise NotReady(
+            "The demo goes on a tracker holding the report alone, and this one already has "
+            "progress: use a database of its own (make demo uses db-demo.sqlite3)."
+        )
     return strategy
 
 
@@ -115,11 +120,14 @@ def load(today: datetime.date | None = None) -> Counts:
     who = people()
     today = today or timezone.localdate()
     counts = Counts()
+    rounds = quarters(today)
+    # What was there before the story (the report, loaded today, and its history) is dated
+    # the day before the story starts, so the history reads in order.
+    shift_since(at(rounds[0][0], 0), at(rounds[0][0] - datetime.timedelta(days=1), 9))
     # First, so that every page (and each report's PDF) says demo records are here.
     DemoProgress.objects.create(summary="A year of quarterly rounds on the 2013 plan.")
     freshness.bump()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        rounds = quarters(today)
         indicators = _define_indicators(strategy, who, rounds)
         counts.add("indicators", len(indicators))
         for number, (start, end) in enumerate(rounds):

@@ -19,8 +19,11 @@ TODAY = datetime.date(2026, 12, 5)
 
 
 @pytest.fixture
-def demo_ready(report, settings):
+def demo_ready(db, settings):
     settings.DEBUG = True
+    # As make demo does: the report loaded by its command, which records each record's first
+    # history row, then the demo accounts.
+    call_command("load_cabinet_report", verbosity=0)
     call_command("create_demo_accounts", verbosity=0)
 
 
@@ -203,3 +206,21 @@ def test_indicators_with_a_value_each_round_the_latest_waiting_for_review(demo):
     assert IndicatorValue.objects.filter(indicator__in=indicators).count() == 6  # approved
     skills = Indicator.objects.get(name__contains="skills programme")
     assert list(skills.strategy_actions.values_list("reference", flat=True)) == ["T2.2"]
+
+
+def test_the_reports_own_history_comes_before_the_story(demo):
+    t22 = StrategyAction.objects.get(reference="T2.2")
+    rows = list(t22.history.order_by("history_date", "history_id"))
+    assert rows[0].history_type == "+"  # loaded from the report
+    assert rows[0].history_date.date() == datetime.date(2025, 12, 31)
+    # Newest last: where the action stands now, not the report's "not started".
+    assert (rows[-1].status, rows[-1].percent_complete) == (t22.status, t22.percent_complete)
+
+
+def test_refused_on_a_tracker_that_already_has_progress(demo_ready, world):
+    from tests.factories import ProgressUpdateFactory
+
+    ProgressUpdateFactory(strategy_action=world.action, author=world.personas["forum_member"])
+    with pytest.raises(CommandError, match="report alone"):
+        call_command("load_demo")
+    assert not DemoProgress.objects.exists()
