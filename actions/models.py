@@ -570,15 +570,10 @@ def review_indexes(prefix: str) -> list[models.Index]:
     ]
 
 
-class ProgressRecord(models.Model):
-    """Abstract base: a dated record of where an action stands, by a named person.
-
-    A progress update (the Forum's) or council input (the council's). It starts as a draft
-    (only its organisation sees it), is submitted, and is approved or returned by a reviewer;
-    where its strategy does not review updates, submitting approves. The action's current
-    status moves only when a record is approved, so everything the plan shows is approved.
-    `objects` holds approved records only; `all_records` every state.
-    """
+class ReviewedRecord(models.Model):
+    """Abstract base: a record that counts once a reviewer approves it (a progress update,
+    council input, an indicator's value). `objects` holds approved records only, so a read that
+    forgets to ask shows nothing unreviewed; `all_records` holds every state."""
 
     review_state = models.CharField(
         "review", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
@@ -599,6 +594,27 @@ class ProgressRecord(models.Model):
         blank=True,
         help_text="Why a reviewer returned it, for its author.",
     )
+
+    # Meta.default_manager_name makes `objects` (approved records only) the default manager.
+    all_records = models.Manager()
+    objects = ApprovedRecords()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "objects"
+        base_manager_name = "all_records"
+
+
+class ProgressRecord(ReviewedRecord):
+    """Abstract base: a dated record of where an action stands, by a named person.
+
+    A progress update (the Forum's) or council input (the council's). It starts as a draft
+    (only its organisation sees it), is submitted, and is approved or returned by a reviewer;
+    where its strategy does not review updates, submitting approves. The action's current
+    status moves only when a record is approved, so everything the plan shows is approved.
+    `objects` holds approved records only; `all_records` every state.
+    """
+
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -634,10 +650,6 @@ class ProgressRecord(models.Model):
     revision_reason = models.TextField(
         "reason for the new target date", max_length=1000, blank=True
     )
-
-    # Meta.default_manager_name makes `objects` (approved records only) the default manager.
-    all_records = models.Manager()
-    objects = ApprovedRecords()
 
     class Meta:
         abstract = True

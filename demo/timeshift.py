@@ -12,31 +12,22 @@ from __future__ import annotations
 
 import datetime
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-# The apps whose records the demo makes; their history models live in the same apps.
-PROJECT_APPS = (
-    "accounts",
-    "strategy",
-    "themes",
-    "actions",
-    "evidence",
-    "monitoring",
-    "indicators",
-    "discussion",
-    "reports",
-)
+
+def _project_apps():
+    """The project's own apps (their folders beside manage.py), with their history models."""
+    base = Path(settings.BASE_DIR).resolve()
+    return [config for config in apps.get_app_configs() if Path(config.path).parent == base]
 
 
 def _timestamp_fields():
-    for label in PROJECT_APPS:
-        try:
-            config = apps.get_app_config(label)
-        except LookupError:
-            continue
+    for config in _project_apps():
         for model in config.get_models():
             names = [
                 field.name

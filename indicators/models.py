@@ -16,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Partner
-from actions.models import ApprovedRecords, CouncilAction, ReviewState, StrategyAction
+from actions.models import CouncilAction, ReviewedRecord, ReviewState, StrategyAction
 from strategy.models import Strategy
 from themes.models import Theme
 
@@ -186,7 +186,7 @@ class IndicatorTarget(models.Model):
         return f"{self.indicator}: {figure(self.value)} by {self.date:%-d %B %Y}"
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(ReviewedRecord):
     """A value of an indicator as measured on a date, recorded by a named person in the round
     open at the time. Reviewed like a progress update where the strategy reviews updates;
     `objects` holds approved values only, `all_records` every state."""
@@ -219,30 +219,12 @@ class IndicatorValue(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    # No drafts: a value is one number and a note, submitted when recorded.
     review_state = models.CharField(
         "review", max_length=10, choices=ReviewState.choices, default=ReviewState.SUBMITTED
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    review_comment = models.TextField(
-        "what to change",
-        max_length=2000,
-        blank=True,
-        help_text="Why a reviewer returned it, for its author.",
-    )
 
     history = HistoricalRecords()
-    # Meta.default_manager_name makes `objects` (approved values only) the default manager.
-    all_records = models.Manager()
-    objects = ApprovedRecords()
 
     class Meta:
         ordering = ["-measured_on", "-pk"]
