@@ -4,6 +4,7 @@ Every record seeded from the Cabinet report cites it through :class:`Cited`:
 the source document and the paragraph the words come from.
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -155,6 +156,11 @@ class StrategyQuerySet(models.QuerySet):
         """
         return self.filter(status=Strategy.Status.CURRENT)
 
+    def published(self):
+        """The strategies an administrator has published: their approved progress is open to
+        anyone, signed in or not (the public site and the API's anonymous reads)."""
+        return self.filter(published_at__isnull=False)
+
 
 class StrategyManager(models.Manager.from_queryset(StrategyQuerySet)):
     def get_by_natural_key(self, slug):
@@ -228,6 +234,21 @@ class Strategy(Cited):
         ),
     )
 
+    published_at = models.DateTimeField(
+        "published on the public site",
+        null=True,
+        blank=True,
+        help_text="Set when an administrator publishes the strategy; empty while it is private.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
     objects = StrategyManager()
 
     class Meta:
@@ -251,6 +272,10 @@ class Strategy(Cited):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def adopted_on_display(self):
