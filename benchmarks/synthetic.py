@@ -51,6 +51,7 @@ from actions.models import (
 from actions.services import reference_letter
 from actions.status import Status
 from discussion.models import Comment
+from indicators import standing
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from monitoring.models import MonitoringRound
 from reports import rollups
@@ -839,6 +840,8 @@ def seed(
 
         with _keeping_created_at(IndicatorValue):
             _stream(IndicatorValue, indicator_values(), counts, "indicator values")
+        # bulk_create sends no signals: store each verdict as the app would have.
+        standing.refresh_all()
         done("indicators")
 
         # --- Discussion (issue 13): one strategy action in five has a thread of 1 to 6.

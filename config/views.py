@@ -16,6 +16,7 @@ from accounts import permissions
 from accounts.roles import Role
 from actions.models import ProgressUpdate, ReviewState
 from actions.selectors import strategy_actions_for_partner
+from indicators.models import IndicatorValue
 from monitoring.selectors import actions_due_an_update, current_round
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,14 @@ def forum_landing(user) -> dict:
             record for record in unfinished if record.review_state == ReviewState.RETURNED
         ],
         "drafts": [record for record in unfinished if record.review_state == ReviewState.DRAFT],
+        # Indicator values returned with a comment: a value is put right by recording it again.
+        "returned_values": list(
+            IndicatorValue.all_records.filter(
+                organisation_id=user.organisation_id, review_state=ReviewState.RETURNED
+            )
+            .select_related("indicator", "reviewed_by")
+            .order_by("-reviewed_at", "-pk")[:UNFINISHED_MAX]
+        ),
     }
 
 

@@ -20,6 +20,8 @@ from actions.models import CouncilAction, ReviewedRecord, ReviewState, StrategyA
 from strategy.models import Strategy
 from themes.models import Theme
 
+from .trajectory import Trajectory
+
 #: Values and targets: up to 12 digits before the point and 2 after (people, %, £).
 MAX_DIGITS, DECIMAL_PLACES = 14, 2
 LARGEST = Decimal("999999999999.99")
@@ -113,11 +115,22 @@ class Indicator(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Worked out again whenever its targets, baseline, direction or approved values change
+    # (indicators/standing.py), so lists filter on it in the database instead of working out
+    # every indicator's trajectory to find those behind.
+    trajectory = models.CharField(
+        max_length=14,
+        choices=Trajectory.choices,
+        default=Trajectory.NO_VALUES,
+        editable=False,
+        help_text="Where the latest approved value stands against the trajectory.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["trajectory"])
 
     class Meta:
         ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["trajectory"], name="indicator_trajectory")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(direction__in=Direction.values),

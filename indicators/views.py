@@ -12,9 +12,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from actions.models import ReviewState
+from govuk import fragments
 from govuk.pagination import paginate
 
 from . import selectors, services
+from .filters import IndicatorFilter
 from .forms import SPARE_TARGETS, IndicatorForm, ValueForm, ValueReviewForm
 from .models import Indicator, IndicatorValue
 
@@ -22,15 +24,27 @@ from .models import Indicator, IndicatorValue
 @require_safe
 @permissions.plan_reader_required
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    """Every indicator with its latest approved value and where it stands, a page at a time."""
-    paged = paginate(request, selectors.with_figures())
+    """Every indicator with its latest approved value and where it stands, a page at a time,
+    filtered by trajectory; the list is the same for every reader, so it is kept rendered until
+    the plan changes (govuk/fragments.py)."""
+    content = fragments.cached(request, "indicators", lambda: _list_content(request))
+    context = {"content": content, "can_define": permissions.can_define_indicators(request.user)}
+    return render(request, "indicators/list.html", context)
+
+
+def _list_content(request: HttpRequest) -> fragments.Part:
+    filters = IndicatorFilter(request.GET, queryset=selectors.with_figures()).lay_out()
+    paged = paginate(request, filters.qs if filters.is_valid() else Indicator.objects.none())
     context = {
+        "filters": filters,
         "page": paged.page,
         "query": paged.query,
+        "filtered": paged.filtered,
         "rows": selectors.figures_of(paged.page.object_list),
-        "can_define": permissions.can_define_indicators(request.user),
     }
-    return render(request, "indicators/list.html", context)
+    return fragments.render_part(
+        request, "indicators/includes/list_content.html", context, paged.page
+    )
 
 
 @require_safe

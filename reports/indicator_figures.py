@@ -1,9 +1,9 @@
 """Indicators on the dashboard, in the Cabinet report and in the workbook.
 
-Each indicator's trajectory is worked out from its targets and approved values
-(indicators/trajectory.py), read in three queries however many there are. The dashboard
-lists those behind trajectory among the exceptions and shows the first INDICATORS_SHOWN
-indicators' charts, with a count of the rest.
+Each indicator's trajectory verdict is kept on it (indicators/standing.py), so the
+dashboard finds those behind with a filtered, capped query and lists them among the
+exceptions; it shows the first INDICATORS_SHOWN indicators' charts, with a count of the
+rest. Either way only the indicators shown are read with their targets and values.
 """
 
 from __future__ import annotations
@@ -41,11 +41,13 @@ def current_indicators():
 
 def context() -> dict:
     """`indicators_behind` (the exceptions) and `indicators` (the charts), each capped."""
-    rows = figures_of(with_figures(current_indicators()))
-    behind = [row for row in rows if row.assessment.status == Trajectory.BEHIND]
+    indicators = current_indicators().order_by("name", "pk")
+    behind = indicators.filter(trajectory=Trajectory.BEHIND)
     return {
-        "indicators_behind": Capped(behind[:LIST_LIMIT], len(behind)),
-        "indicators": Capped(rows[:INDICATORS_SHOWN], len(rows)),
+        "indicators_behind": Capped(figures_of(with_figures(behind[:LIST_LIMIT])), behind.count()),
+        "indicators": Capped(
+            figures_of(with_figures(indicators[:INDICATORS_SHOWN])), indicators.count()
+        ),
     }
 
 

@@ -51,3 +51,34 @@ def test_when_everything_is_updated_the_page_says_thank_you(client, world):
     page = signed_in(client, member).get(reverse("home")).content.decode()
 
     assert "You have updated all your actions for this round." in page
+
+
+def test_a_returned_indicator_value_is_listed_with_what_to_change(client, world):
+    from decimal import Decimal
+
+    from indicators import services as indicator_services
+    from tests.factories import IndicatorFactory, IndicatorValueFactory
+
+    member = world.personas["forum_member"]
+    indicator = IndicatorFactory(name="Volunteers placed", unit="people", owner=world.partner)
+    value = IndicatorValueFactory(
+        indicator=indicator, author=member, value=Decimal("42"), approved=False
+    )
+    indicator_services.return_value(
+        value=value, reviewer=world.personas["coordinator"], comment="Count March too"
+    )
+    others = IndicatorValueFactory(
+        indicator=indicator, author=world.personas["forum_other"], approved=False
+    )
+    indicator_services.return_value(
+        value=others, reviewer=world.personas["coordinator"], comment="Not for you to see"
+    )
+
+    page = signed_in(client, member).get(reverse("home")).content.decode()
+
+    returned = between(page, 'id="returned"', "</ul>")
+    assert "Record your value of Volunteers placed again" in returned
+    assert reverse("indicator_value_add", args=[indicator.pk]) in returned
+    assert "42 people" in returned
+    assert "Count March too" in returned
+    assert "Not for you to see" not in page  # another organisation's returned value
