@@ -89,6 +89,8 @@ REVIEW_INPUT = "actions.review_councilinput"
 #: below): waiting for a reviewer, and counted.
 SUBMITTED = "submitted"
 APPROVED = "approved"
+#: ... and still with its organisation: being written, or returned for changes.
+STILL_WITH_ORGANISATION = ("draft", "returned")
 
 
 def reviews_forum_updates(user) -> bool:
@@ -406,6 +408,19 @@ def can_download_evidence(user, evidence_file) -> bool:
     belongs to (a draft's files its organisation, a submitted one's also its reviewers, an
     approved one's everyone who reads the plan). Anyone else is told "not found"."""
     return can_see_record(user, evidence_file.record)
+
+
+def can_remove_evidence(user, evidence_file) -> bool:
+    """Take a file off a draft or returned record: whoever may carry that record on (its
+    organisation's people who may post on its action). Once submitted, files stay with it."""
+    record = evidence_file.record
+    if record.review_state not in STILL_WITH_ORGANISATION:
+        return False
+    if user.organisation_id is None or record.organisation_id != user.organisation_id:
+        return False
+    if evidence_file.progress_update_id:
+        return can_update_action(user, record.strategy_action)
+    return can_record_council_input(user, record.council_action)
 
 
 # --- Indicators (issue 13) ----------------------------------------------------------------

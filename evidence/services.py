@@ -66,3 +66,23 @@ def attach_files(
             evidence.file.storage.delete(evidence.file.name)
         raise
     return saved
+
+
+class NoLongerDraft(Exception):
+    """The record was submitted (or approved) meanwhile: its files stay with it."""
+
+
+@transaction.atomic
+def remove_file(*, evidence: EvidenceFile, removed_by: User) -> None:
+    """Take a file off a draft or returned record; the removal is kept in the file's history
+    (who and when). The record is locked first, so it cannot be submitted half-way through;
+    NoLongerDraft if it has been. The stored copy is deleted once the removal commits."""
+    record = evidence.record
+    locked = type(record).all_records.select_for_update().get(pk=record.pk)
+    if locked.review_state not in ("draft", "returned"):
+        raise NoLongerDraft(evidence)
+    evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
+    stored, storage = evidence.file.name, evidence.file.storage
+    evidence._history_user = removed_by
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

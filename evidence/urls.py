@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("evidence/<int:pk>/", views.download, name="evidence_file"),
+    path("evidence/<int:pk>/remove/", views.remove, name="evidence_remove"),
 ]

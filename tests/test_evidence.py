@@ -15,7 +15,7 @@ from evidence import validation
 from evidence.models import EvidenceFile
 from evidence.services import attach_files
 from tests import evidence_samples as samples
-from tests.factories import EvidenceFileFactory
+from tests.factories import EvidenceFileFactory, ProgressUpdateFactory
 from tests.helpers import content, input_form, post_update, queries_for, record_input, update_form
 
 NARRATIVE = "We met the statutory partners in June and agreed the terms."
@@ -502,3 +502,60 @@ def test_pending_records_and_the_review_page_list_their_files(client, world, set
     review = coordinator.get(reverse("review", args=["update", submitted.pk])).content.decode()
     assert "draft-minutes.pdf" in review
     assert reverse("evidence_file", args=[submitted.evidence_files.first().pk]) in review
+
+
+def _draft_with(client, world, *names):
+    client.force_login(world.personas["forum_member"])
+    post_with_files(
+        client, world, *(samples.upload(name, samples.PDF) for name in names), save_draft="1"
+    )
+    return ProgressUpdate.all_records.get()
+
+
+def test_a_file_can_be_removed_from_a_draft_and_the_removal_is_recorded(
+    client, world, django_capture_on_commit_callbacks
+):
+    draft = _draft_with(client, world, "minutes.pdf", "old-minutes.pdf")
+    old = draft.evidence_files.get(name="old-minutes.pdf")
+    stored = old.file.name
+    form = client.get(update_url(world)).content.decode()
+    remove_url = reverse("evidence_remove", args=[old.pk])
+    assert f'action="{remove_url}"' in form
+    assert 'Remove<span class="govuk-visually-hidden"> old-minutes.pdf</span>' in form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remove_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == update_url(world)
+    assert [f.name for f in draft.evidence_files.all()] == ["minutes.pdf"]
+    assert not old.file.storage.exists(stored)
+    removal = EvidenceFile.history.filter(id=old.pk).latest("history_date")
+    assert removal.history_type == "-"
+    assert removal.history_user == world.personas["forum_member"]
+    page = client.get(response["Location"]).content.decode()
+    assert "old-minutes.pdf was removed from your draft." in page
+
+
+def test_a_submitted_updates_files_stay_with_it(client, world):
+    draft = _draft_with(client, world, "minutes.pdf")
+    evidence = draft.evidence_files.get()
+    post_with_files(client, world)  # submit the draft
+    assert ProgressUpdate.all_records.get().review_state == ReviewState.SUBMITTED
+    response = client.post(reverse("evidence_remove", args=[evidence.pk]))
+    assert response.status_code == 403
+    assert EvidenceFile.objects.filter(pk=evidence.pk).exists()
+
+
+def test_a_draft_submitted_while_its_file_is_being_removed_keeps_it(world):
+    """The service locks the record and looks again: submitted meanwhile, nothing is removed."""
+    from evidence import services as evidence_services
+
+    record = ProgressUpdateFactory(
+        strategy_action=world.action, author=world.personas["forum_member"], submit=False
+    )
+    evidence = EvidenceFileFactory(record=record)
+    ProgressUpdate.all_records.filter(pk=record.pk).update(review_state=ReviewState.SUBMITTED)
+    with pytest.raises(evidence_services.NoLongerDraft):
+        evidence_services.remove_file(evidence=evidence, removed_by=world.personas["forum_member"])
+    assert EvidenceFile.objects.filter(pk=evidence.pk).exists()

@@ -609,6 +609,29 @@ MATRIX = [
         get=ROLE_READER,
         post=everyone(NOT_ALLOWED),
     ),
+    Row(
+        "evidence_remove",
+        case="draft update",  # its organisation, who may post on the action
+        kwargs=lambda w: {"pk": evidence_on(w, "update", draft=True).pk},
+        get=everyone(NOT_ALLOWED),
+        post={**HIDDEN, "forum_member": FOUND, "coordinator": FOUND},
+        may_change={"forum_member", "coordinator"},
+    ),
+    Row(
+        "evidence_remove",
+        case="submitted update",  # files stay with a submitted record: seen, not removed
+        kwargs=lambda w: {"pk": evidence_on(w, "update", draft=False).pk},
+        get=everyone(NOT_ALLOWED),
+        post={**HIDDEN, "forum_member": FORBIDDEN, "coordinator": FORBIDDEN, "admin": FORBIDDEN},
+    ),
+    Row(
+        "evidence_remove",
+        case="draft input",
+        kwargs=lambda w: {"pk": evidence_on(w, "input", draft=True).pk},
+        get=everyone(NOT_ALLOWED),
+        post={**HIDDEN, "officer": FOUND},
+        may_change={"officer"},
+    ),
     # Milestones (issue 13)
     Row(
         "action_milestone_add",

@@ -58,3 +58,31 @@ def test_a_forum_member_attaches_a_file_and_a_reader_downloads_it(
     saved = tmp_path / "downloaded.pdf"
     download.save_as(saved)
     assert saved.read_bytes() == samples.PDF
+
+
+def test_a_forum_member_removes_a_file_from_their_draft(browser, live_server, world):
+    page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(page, live_server, world.personas["forum_member"].username)
+    page.goto(f"{live_server.url}/actions/{world.action.pk}/update/")
+    fill_update(page, "We drafted the partners' terms.")
+    page.get_by_label("Evidence files (optional)").set_input_files(
+        files=[
+            {"name": "terms.pdf", "mimeType": "application/pdf", "buffer": samples.PDF},
+            {"name": "wrong.pdf", "mimeType": "application/pdf", "buffer": samples.PDF},
+        ]
+    )
+    page.get_by_role("button", name="Save as draft").click()
+    page.goto(f"{live_server.url}/actions/{world.action.pk}/update/")
+    expect(page.get_by_text("Files already attached to your draft")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+
+    page.get_by_role("button", name="Remove wrong.pdf").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "wrong.pdf was removed from your draft."
+    )
+    expect(page.get_by_role("link", name="terms.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="wrong.pdf")).to_have_count(0)
+    expect(page.get_by_label("What has happened")).to_have_value("We drafted the partners' terms.")
+    assert Axe().run(page).violations_count == 0
+    assert sorted(EvidenceFile.objects.values_list("name", flat=True)) == ["terms.pdf"]
