@@ -480,6 +480,12 @@ def check_can_record_indicator_value(user, indicator) -> None:
         raise PermissionDenied("Only the organisation that measures this indicator can record it.")
 
 
+def check_can_review_indicator_values(user) -> None:
+    """Approve several values at once: those who review values."""
+    if not reviews_forum_updates(user):
+        raise PermissionDenied("Only the Forum coordinator can review indicator values.")
+
+
 def check_can_review_indicator_value(user, value) -> None:
     if not can_review_indicator_value(user, value):
         if value.author_id == user.pk:

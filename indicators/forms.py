@@ -455,3 +455,37 @@ class ValueReviewForm(GdsFormMixin, forms.Form):
         if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Say what to change, so it can be put right")
         return cleaned
+
+
+class ApproveValuesForm(GdsFormMixin, forms.Form):
+    """The values waiting for this reviewer, as boxes to tick and approve at once."""
+
+    submit_label = "Approve the selected values"
+
+    values = forms.MultipleChoiceField(
+        label="Values to approve",
+        help_text="Each counts from now on. Open a value from the review queue to return it.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the values to approve",
+            "invalid_choice": "Select values from the list",
+        },
+    )
+
+    def __init__(self, *args, waiting=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["values"].choices = [(str(value.pk), _choice(value)) for value in waiting]
+        self.helper.layout = Layout(
+            Field.checkboxes("values", legend_size=Size.MEDIUM, small=True),
+            Button("submit", self.submit_label),
+        )
+
+
+def _choice(value) -> str:
+    indicator = value.indicator
+    who = value.author.get_full_name() or value.author.username
+    organisation = f", {value.organisation.name}" if value.organisation_id else ""
+    return (
+        f"{indicator.name}: {indicator.show(value.value)} on {value.measured_on:%-d %B %Y} "
+        f"(recorded by {who}{organisation})"
+    )

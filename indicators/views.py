@@ -17,7 +17,7 @@ from govuk.pagination import paginate
 
 from . import selectors, services
 from .filters import IndicatorFilter
-from .forms import SPARE_TARGETS, IndicatorForm, ValueForm, ValueReviewForm
+from .forms import SPARE_TARGETS, ApproveValuesForm, IndicatorForm, ValueForm, ValueReviewForm
 from .models import Indicator, IndicatorValue
 
 
@@ -208,3 +208,56 @@ def _already(value: IndicatorValue) -> str:
     who = f" by {value.reviewed_by}" if value.reviewed_by_id else ""
     state = value.get_review_state_display().lower()
     return f"This value is already {state}{who}: nothing was changed."
+
+
+#: The approve-several page lists at most this many values, those waiting longest first.
+APPROVE_MAX = 100
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def values_approve(request: HttpRequest) -> HttpResponse:
+    """Approve several submitted values at once; say which someone else reviewed meanwhile."""
+    user = request.user
+    permissions.check_can_review_indicator_values(user)
+    waiting = permissions.indicator_values_to_review(
+        user,
+        IndicatorValue.all_records.select_related("indicator", "author", "organisation"),
+    ).order_by("submitted_at", "pk")
+    shown = list(waiting[:APPROVE_MAX])
+    chosen = {str(value.pk): value for value in shown}
+    if request.method == "POST":
+        # A ticked value reviewed by someone else since the page was shown is told, not refused.
+        chosen.update(_ticked(user, request.POST.getlist("values"), exclude=chosen))
+    form = ApproveValuesForm(
+        request.POST if request.method == "POST" else None, waiting=chosen.values()
+    )
+    if request.method == "POST" and form.is_valid():
+        approved = 0
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        for pk in form.cleaned_data["values"]:
+            value = chosen[pk]
+            try:
+                services.approve_value(value=value, reviewer=user, base_url=base_url)
+            except services.ReviewConflict as conflict:
+                messages.warning(request, f"{value.indicator.name}: {_already(conflict.value)}")
+            else:
+                approved += 1
+        if approved:
+            messages.success(request, f"Approved {approved} value{'s' if approved != 1 else ''}.")
+        return redirect("review_queue")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "shown": shown, "count": waiting.count()}
+    return render(request, "indicators/values_approve.html", context, status=status)
+
+
+def _ticked(user, ticked: list[str], exclude) -> dict[str, IndicatorValue]:
+    """The ticked values, in any state, that this person may review, beyond those shown."""
+    pks = {int(pk) for pk in ticked[: APPROVE_MAX * 2] if pk.isascii() and pk.isdigit()}
+    pks -= {int(pk) for pk in exclude}
+    values = IndicatorValue.all_records.select_related("indicator", "author", "organisation")
+    return {
+        str(value.pk): value
+        for value in values.filter(pk__in=pks)
+        if permissions.can_review_indicator_value(user, value)
+    }

@@ -376,3 +376,80 @@ def test_an_empty_post_shows_what_is_missing(coordinator_client):
     assert response.context["form"].errors["value"] == ["Enter the value"]
     response = coordinator_client.post(reverse("indicator_add"), {})
     assert "Enter the indicator's name" in response.context["form"].errors["name"]
+
+
+# --- Approving several values at once ---------------------------------------------------
+
+
+def _submitted(indicator, author, value="120"):
+    return IndicatorValueFactory(
+        indicator=indicator, author=author, value=Decimal(value), approved=False
+    )
+
+
+def test_a_reviewer_approves_several_values_at_once(client, world):
+    member = world.personas["forum_member"]
+    first = IndicatorFactory(name="Volunteers placed", owner=world.partner)
+    second = IndicatorFactory(name="Groups supported", owner=world.partner)
+    a, b, left = (
+        _submitted(first, member, "120"),
+        _submitted(second, member, "7"),
+        _submitted(first, member, "130"),
+    )
+    client.force_login(world.personas["coordinator"])
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert reverse("indicator_values_approve") in queue
+    page = client.get(reverse("indicator_values_approve")).content.decode()
+    assert "Volunteers placed: 120 people on" in page
+    assert "Groups supported: 7 people on" in page
+
+    response = client.post(reverse("indicator_values_approve"), {"values": [a.pk, b.pk]})
+
+    assert response.status_code == 302
+    states = dict(IndicatorValue.all_records.values_list("pk", "review_state"))
+    assert states == {
+        a.pk: ReviewState.APPROVED,
+        b.pk: ReviewState.APPROVED,
+        left.pk: ReviewState.SUBMITTED,
+    }
+    assert IndicatorValue.all_records.get(pk=a.pk).reviewed_by == world.personas["coordinator"]
+    assert "Approved 2 values." in client.get(response["Location"]).content.decode()
+
+
+def test_approving_none_says_what_to_do(client, world):
+    _submitted(IndicatorFactory(owner=world.partner), world.personas["forum_member"])
+    client.force_login(world.personas["coordinator"])
+    response = client.post(reverse("indicator_values_approve"), {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Select the values to approve" in page
+
+
+def test_a_value_reviewed_meanwhile_is_told_not_refused(client, world):
+    from indicators import services as indicator_services
+
+    member = world.personas["forum_member"]
+    indicator = IndicatorFactory(name="Volunteers placed", owner=world.partner)
+    taken, mine = _submitted(indicator, member, "120"), _submitted(indicator, member, "125")
+    indicator_services.return_value(value=taken, reviewer=world.personas["admin"], comment="Check")
+    client.force_login(world.personas["coordinator"])
+    response = client.post(
+        reverse("indicator_values_approve"), {"values": [taken.pk, mine.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "Approved 1 value." in page
+    assert "Volunteers placed: This value is already returned" in page
+    taken.refresh_from_db()
+    assert taken.review_state == ReviewState.RETURNED
+
+
+def test_nobody_approves_their_own_or_another_readers_values(client, world):
+    coordinator = world.personas["coordinator"]
+    own = _submitted(IndicatorFactory(owner=world.partner), coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("indicator_values_approve")).content.decode()
+    assert "No indicator value is waiting for your review." in page
+    response = client.post(reverse("indicator_values_approve"), {"values": [own.pk]})
+    assert response.status_code == 400
+    assert "Select values from the list" in response.content.decode()

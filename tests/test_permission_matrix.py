@@ -776,6 +776,13 @@ MATRIX = [
         may_change=UNIT_RECORDERS,
     ),
     Row(
+        "indicator_values_approve",
+        get=only(REVIEWERS, OK),
+        post=only(REVIEWERS, FOUND),
+        data=lambda w: {"values": [str(a_submitted_value(w).pk)]},
+        may_change=REVIEWERS,
+    ),
+    Row(
         "indicator_value_review",
         kwargs=lambda w: {"pk": a_submitted_value(w).pk},
         get=VALUE_REVIEW,

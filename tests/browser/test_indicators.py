@@ -74,3 +74,34 @@ def test_a_member_records_a_value_and_sees_it_on_the_chart(browser, live_server,
     reviewer.goto(f"{live_server.url}{world.action.get_absolute_url()}")
     expect(reviewer.locator(f"#indicator-{indicator.pk}-table")).to_contain_text("160 people")
     assert Axe().run(reviewer).violations_count == 0
+
+
+def test_the_coordinator_approves_several_values_at_once(browser, live_server, world):
+    member = world.personas["forum_member"]
+    for name, value in (("Volunteers placed", "120"), ("Groups supported", "7")):
+        indicator = IndicatorFactory(
+            name=name, strategy=world.action.theme.strategy, owner=world.partner
+        )
+        IndicatorValueFactory(
+            indicator=indicator,
+            author=member,
+            value=Decimal(value),
+            measured_on=datetime.date(2026, 5, 1),
+            approved=False,
+        )
+    page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(page, live_server, world.personas["coordinator"].username)
+    page.goto(f"{live_server.url}/reviews/")
+    page.get_by_role("link", name="Approve several values at once").click()
+
+    page.get_by_role("button", name="Approve the selected values").click()  # none ticked
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the values to approve")
+    assert Axe().run(page).violations_count == 0
+
+    page.locator("label", has_text="Volunteers placed: 120").click()
+    page.locator("label", has_text="Groups supported: 7").click()
+    page.get_by_role("button", name="Approve the selected values").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Approved 2 values.")
+    assert Axe().run(page).violations_count == 0
+    assert set(IndicatorValue.all_records.values_list("review_state", flat=True)) == {"approved"}
