@@ -50,22 +50,32 @@ def _list_content(request: HttpRequest) -> fragments.Part:
 @require_safe
 @permissions.plan_reader_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One indicator: definition, baseline, targets, chart and table, values, links."""
-    indicator = get_object_or_404(
-        selectors.with_figures().prefetch_related("strategy_actions", "council_actions", "themes"),
-        pk=pk,
-    )
-    figures = selectors.Figures.of(indicator)
+    """One indicator: definition, baseline, targets, chart and table, values, links. The
+    figures are the same for every reader and kept rendered until the plan changes; what the
+    reader may do, and the values waiting that they may see, are theirs."""
+    indicator = get_object_or_404(Indicator.objects.select_related("strategy"), pk=pk)
     user = request.user
     context = {
         "indicator": indicator,
-        "figures": figures,
-        "timeline": list(reversed(figures.values)),
+        "content": fragments.cached(request, "indicator", lambda: _detail_content(request, pk)),
         "pending": _pending(user, indicator),
         "can_define": permissions.can_define_indicators(user),
         "can_record": permissions.can_record_indicator_value(user, indicator),
     }
     return render(request, "indicators/detail.html", context)
+
+
+def _detail_content(request: HttpRequest, pk: int) -> fragments.Part:
+    indicator = selectors.with_figures(Indicator.objects.filter(pk=pk)).prefetch_related(
+        "strategy_actions", "council_actions", "themes"
+    )[0]
+    figures = selectors.Figures.of(indicator)
+    context = {
+        "indicator": indicator,
+        "figures": figures,
+        "timeline": list(reversed(figures.values)),
+    }
+    return fragments.render_part(request, "indicators/includes/detail_content.html", context)
 
 
 def _pending(user, indicator: Indicator) -> list[IndicatorValue]:

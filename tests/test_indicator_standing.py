@@ -172,3 +172,16 @@ def test_the_list_makes_the_same_queries_with_many_indicators(client, world):
     for n in range(30):
         _behind(strategy, f"Behind {n:02}")
     assert len(queries_for(client, url, {"page": "2"})) == few
+
+
+def test_the_indicator_page_keeps_its_figures_rendered_until_they_change(client, world):
+    indicator = IndicatorFactory(name="Volunteers placed")
+    Strategy.objects.filter(pk=indicator.strategy_id).update(reviews_updates=False)
+    client.force_login(world.personas["cabinet"])
+    url = reverse("indicator", args=[indicator.pk])
+    first = len(queries_for(client, url))
+    assert len(queries_for(client, url)) < first  # the figures come from the cache
+    IndicatorValueFactory(indicator=indicator, value=Decimal("101"), measured_on=OCTOBER)
+    page = client.get(url).content.decode()
+    assert "101 people" in between(page, 'id="values"', "</table>")
+    assert "Behind" in page
