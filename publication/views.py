@@ -1,0 +1,288 @@
+"""The public progress site (anyone, no sign-in) and the page where administrators publish a
+strategy. Public pages are marked public (publication/middleware.py): the same bytes for
+every visitor, signed in or not, kept by caches for five minutes."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import permissions
+from actions.models import StrategyAction
+from govuk import fragments
+from govuk.pagination import paginate
+from indicators.models import Indicator
+from indicators.selectors import Figures as IndicatorFigures
+from indicators.selectors import figures_of
+from strategy.models import Strategy
+
+from . import opendata, selectors, services
+from .models import PublicationEvent
+
+
+def public(view):
+    """A public page: GET or HEAD only, and marked so that it is cached as public."""
+
+    @require_safe
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.is_public = True
+        return response
+
+    return marked
+
+
+def _site(request: HttpRequest) -> str:
+    """This site's address, for the links in downloads and the sitemap."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+@public
+def landing(request: HttpRequest) -> HttpResponse:
+    """Every published strategy."""
+    return render(
+        request,
+        "public/landing.html",
+        {"strategies": selectors.published_strategies(), "title": "Progress of the strategies"},
+    )
+
+
+@public
+def strategy_page(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = selectors.published_strategy(slug)
+
+    def build():
+        themes = selectors.themes_of(strategy)
+        context = {
+            "strategy": strategy,
+            "figures": selectors.figures(strategy, themes),
+            "last_update": selectors.last_approved_update(strategy),
+        }
+        return fragments.render_part(request, "public/strategy.html", context)
+
+    part = fragments.cached(request, "public-strategy", build)
+    return render(request, "public/page.html", {"part": part, "title": strategy.title})
+
+
+@public
+def theme_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    strategy = selectors.published_strategy(slug)
+    theme = selectors.theme_of(strategy, number)
+
+    def build():
+        paged = paginate(request, selectors.theme_actions(theme))
+        context = {"strategy": strategy, "theme": theme, "page": paged.page, "query": paged.query}
+        return fragments.render_part(request, "public/theme.html", context, paged.page)
+
+    part = fragments.cached(request, "public-theme", build)
+    title = f"Theme {theme.number}: {theme.title}"
+    if part.pages > 1:
+        title += f" (page {part.number} of {part.pages})"
+    return render(request, "public/page.html", {"part": part, "title": title})
+
+
+@public
+def action_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    strategy = selectors.published_strategy(slug)
+    # One light query decides "not found"; the page's dozen more run only when not cached.
+    action = get_object_or_404(
+        StrategyAction.objects.filter(theme__strategy=strategy).only("pk", "reference"), pk=pk
+    )
+
+    def build():
+        context = {
+            "strategy": strategy,
+            "action": selectors.action(strategy, pk),
+            "indicators": selectors.action_indicators(strategy, action),
+        }
+        return fragments.render_part(request, "public/action.html", context)
+
+    part = fragments.cached(request, "public-action", build)
+    title = f"Strategy action {action.reference}"
+    return render(request, "public/page.html", {"part": part, "title": title})
+
+
+@public
+def council_actions(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = selectors.published_strategy(slug)
+
+    def build():
+        paged = paginate(request, selectors.council_actions(strategy))
+        context = {"strategy": strategy, "page": paged.page, "query": paged.query}
+        return fragments.render_part(request, "public/council_actions.html", context, paged.page)
+
+    part = fragments.cached(request, "public-council-actions", build)
+    title = f"Proposed council actions: {strategy.title}"
+    if part.pages > 1:
+        title += f" (page {part.number} of {part.pages})"
+    return render(request, "public/page.html", {"part": part, "title": title})
+
+
+@public
+def indicators(request: HttpRequest, slug: str) -> HttpResponse:
+    strategy = selectors.published_strategy(slug)
+
+    def build():
+        paged = paginate(request, selectors.indicators(strategy))
+        context = {
+            "strategy": strategy,
+            "page": paged.page,
+            "query": paged.query,
+            "rows": figures_of(paged.page.object_list),
+        }
+        return fragments.render_part(request, "public/indicators.html", context, paged.page)
+
+    part = fragments.cached(request, "public-indicators", build)
+    title = f"Indicators: {strategy.title}"
+    if part.pages > 1:
+        title += f" (page {part.number} of {part.pages})"
+    return render(request, "public/page.html", {"part": part, "title": title})
+
+
+@public
+def indicator_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    strategy = selectors.published_strategy(slug)
+    indicator = get_object_or_404(
+        Indicator.objects.filter(strategy=strategy).only("pk", "name"), pk=pk
+    )
+
+    def build():
+        indicator = selectors.indicator(strategy, pk)
+        figures = IndicatorFigures.of(indicator)
+        context = {
+            "strategy": strategy,
+            "indicator": indicator,
+            "figures": figures,
+            "timeline": list(reversed(figures.values)),
+        }
+        return fragments.render_part(request, "public/indicator.html", context)
+
+    part = fragments.cached(request, "public-indicator", build)
+    return render(request, "public/page.html", {"part": part, "title": indicator.name})
+
+
+@public
+def evidence_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """An evidence file cleared for the public site, as a download (never shown inline, and
+    never sniffed into another type)."""
+    strategy = selectors.published_strategy(slug)
+    evidence = selectors.public_file(strategy, pk)
+    try:
+        stored = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as missing:
+        raise Http404("No such file") from missing
+    response = FileResponse(
+        stored, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Open data ----------------------------------------------------------------------------
+
+
+@public
+def open_data(request: HttpRequest, slug: str) -> HttpResponse:
+    """The open data page: each dataset as CSV and JSON, the licence, the last update."""
+    strategy = selectors.published_strategy(slug)
+    context = {
+        "strategy": strategy,
+        "datasets": opendata.DATASETS.values(),
+        "last_update": selectors.last_approved_update(strategy),
+        "licence": opendata.LICENCE,
+        "licence_url": opendata.LICENCE_URL,
+    }
+    return render(request, "public/open_data.html", context)
+
+
+def _dataset(key: str) -> opendata.Dataset:
+    try:
+        return opendata.DATASETS[key]
+    except KeyError:
+        raise Http404("No such dataset") from None
+
+
+def _download(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{opendata.LICENCE_URL}>; rel="license"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@public
+def data_csv(request: HttpRequest, slug: str, dataset: str) -> StreamingHttpResponse:
+    strategy = selectors.published_strategy(slug)
+    chosen = _dataset(dataset)
+    lines = opendata.csv_lines(chosen, strategy, _site(request))
+    response = StreamingHttpResponse(
+        opendata.streamed(lines), content_type="text/csv; charset=utf-8"
+    )
+    return _download(response, f"{strategy.slug}-{chosen.key}.csv")
+
+
+@public
+def data_json(request: HttpRequest, slug: str, dataset: str) -> StreamingHttpResponse:
+    strategy = selectors.published_strategy(slug)
+    chosen = _dataset(dataset)
+    base = _site(request)
+    meta = opendata.metadata(chosen, strategy, base, selectors.last_approved_update(strategy))
+    meta["publisher"] = settings.COUNCIL_NAME
+    pieces = opendata.json_pieces(chosen, strategy, base, meta)
+    response = StreamingHttpResponse(
+        opendata.streamed(pieces), content_type="application/json; charset=utf-8"
+    )
+    return _download(response, f"{strategy.slug}-{chosen.key}.json")
+
+
+# --- Publishing (administrators) --------------------------------------------------------
+
+
+def _check_can_publish(view):
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        permissions.require_read_plan(request.user)
+        permissions.check_can_publish_strategy(request.user)
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
+PUBLISH, UNPUBLISH = "publish", "unpublish"
+
+
+@require_http_methods(["GET", "POST"])
+@_check_can_publish
+def publish_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish a strategy on the public site, or take it off, with a confirm button. The
+    button says which: a second press (or a stale page) changes nothing."""
+    strategy = get_object_or_404(Strategy.objects.select_related("published_by"), slug=slug)
+    if request.method == "POST":
+        intent = request.POST.get("intent")
+        if intent == PUBLISH:
+            if services.publish(strategy=strategy, by=request.user):
+                messages.success(request, f"{strategy.title} is now on the public site.")
+            else:
+                messages.info(request, f"{strategy.title} was already on the public site.")
+        elif intent == UNPUBLISH:
+            if services.unpublish(strategy=strategy, by=request.user):
+                messages.success(request, f"{strategy.title} has been taken off the public site.")
+            else:
+                messages.info(request, f"{strategy.title} was not on the public site.")
+        else:
+            messages.info(request, "Choose to publish or unpublish: nothing was changed.")
+        return redirect("strategy_publish", slug=strategy.slug)
+    context = {
+        "strategy": strategy,
+        "events": PublicationEvent.objects.filter(strategy=strategy).select_related("by")[:20],
+    }
+    return render(request, "public/publish.html", context)
