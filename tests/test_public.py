@@ -419,3 +419,24 @@ def test_public_pages_and_downloads_take_the_same_queries_at_two_sizes(client):
     small = _query_counts(client, _strategy_with_actions(2, slug="small"))
     large = _query_counts(client, _strategy_with_actions(12, slug="large"))
     assert small == large
+
+
+# --- The benchmark (issue 14): the public pages, fetched without signing in -----------------
+
+
+def test_the_benchmark_measures_the_public_pages_anonymously():
+    from benchmarks import synthetic
+    from benchmarks.management.commands import bench
+
+    synthetic.seed(actions=6, updates_per_action=2)
+    public = [
+        key for key, _, _ in bench.PAGES if key.removesuffix(bench.COLD) in bench.AS_ANONYMOUS
+    ]
+    results = bench.measure(runs=1, pages=public)
+
+    assert set(results["pages"]) == set(public)
+    for key in public:
+        page = results["pages"][key]
+        assert page["status"] == 200, (key, page.get("error"))
+        assert page["queries"] > 0
+    assert Strategy.objects.get(slug=results["public"]["strategy"]).is_published
