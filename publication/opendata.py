@@ -15,6 +15,7 @@ the open data page states it in words (docs/decisions.md).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import json
@@ -72,11 +73,24 @@ class Dataset:
     rows: Callable[[Strategy, str], Iterator[tuple]]  # (strategy, site address) -> rows
 
 
-def _action_url(base: str, strategy: Strategy, pk: int) -> str:
-    return base + reverse("public_action", args=[strategy.slug, pk])
+_SENTINEL = 2147483647
+
+
+def _address(base: str, name: str, strategy: Strategy) -> Callable[[int], str]:
+    """The address of a page of the strategy by its id, reversed once (not once a row: at
+    50,000 rows `reverse()` was most of a download's time)."""
+    before, after = (base + reverse(name, args=[strategy.slug, _SENTINEL])).split(str(_SENTINEL))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _local_date(tz):
+    """A moment's date where the council is, the zone looked up once per download."""
+    return lambda moment: moment.astimezone(tz).date() if moment else None
 
 
 def _actions(strategy: Strategy, base: str) -> Iterator[tuple]:
+    url = _address(base, "public_action", strategy)
+    local_date = _local_date(timezone.get_current_timezone())
     partners = ActionPartner.objects.order_by()
     rows = (
         StrategyAction.objects.filter(theme__strategy=strategy)
@@ -109,12 +123,13 @@ def _actions(strategy: Strategy, base: str) -> Iterator[tuple]:
         yield (
             ref, number, title, text, STATUS_LABELS.get(status, status), percent,
             original, revised, revised or original, _sorted(lead), _sorted(supporting),
-            updated.date() if updated else None, organisation or "", narrative or "",
-            _action_url(base, strategy, pk),
+            local_date(updated), organisation or "", narrative or "", url(pk),
         )  # fmt: skip
 
 
 def _updates(strategy: Strategy, base: str) -> Iterator[tuple]:
+    url = _address(base, "public_action", strategy)
+    local_date = _local_date(timezone.get_current_timezone())
     rows = (
         ProgressUpdate.objects.filter(strategy_action__theme__strategy=strategy)
         .order_by("strategy_action__plan_position", "created_at", "pk")
@@ -142,12 +157,14 @@ def _updates(strategy: Strategy, base: str) -> Iterator[tuple]:
         steps,
     ) in rows.iterator(chunk_size=CHUNK_SIZE):
         yield (
-            ref, timezone.localdate(created), organisation or "", STATUS_LABELS.get(status, status),
-            percent, revised, narrative, steps, _action_url(base, strategy, action_id),
+            ref, local_date(created), organisation or "", STATUS_LABELS.get(status, status),
+            percent, revised, narrative, steps, url(action_id),
         )  # fmt: skip
 
 
 def _council_actions(strategy: Strategy, base: str) -> Iterator[tuple]:
+    url = _address(base, "public_action", strategy)
+    local_date = _local_date(timezone.get_current_timezone())
     rows = (
         CouncilAction.objects.filter(strategy_action__theme__strategy=strategy)
         .order_by("plan_position", "position", "pk")
@@ -176,12 +193,12 @@ def _council_actions(strategy: Strategy, base: str) -> Iterator[tuple]:
         yield (
             action_ref, ref, text, unit, DECISION_LABELS.get(decision, ""), body, decided_on,
             reason, STATUS_LABELS.get(status, status), percent, original, revised,
-            revised or original, timezone.localdate(input_at) if input_at else None,
-            commentary or "", _action_url(base, strategy, action_id),
+            revised or original, local_date(input_at), commentary or "", url(action_id),
         )  # fmt: skip
 
 
 def _milestones(strategy: Strategy, base: str) -> Iterator[tuple]:
+    url = _address(base, "public_action", strategy)
     # Two queries, one per kind of action: each keeps to its own indexed join.
     of_actions = (
         Milestone.objects.filter(strategy_action__theme__strategy=strategy)
@@ -192,7 +209,7 @@ def _milestones(strategy: Strategy, base: str) -> Iterator[tuple]:
         )
     )  # fmt: skip
     for action_id, ref, title, due, owner, done in of_actions.iterator(chunk_size=CHUNK_SIZE):
-        yield ref, "", title, due, owner, done, _action_url(base, strategy, action_id)
+        yield ref, "", title, due, owner, done, url(action_id)
     of_council = (
         Milestone.objects.filter(council_action__strategy_action__theme__strategy=strategy)
         .order_by("council_action__plan_position", "due_date", "pk")
@@ -204,10 +221,11 @@ def _milestones(strategy: Strategy, base: str) -> Iterator[tuple]:
     for action_id, ref, council_ref, title, due, owner, done in of_council.iterator(
         chunk_size=CHUNK_SIZE
     ):
-        yield ref, council_ref, title, due, owner, done, _action_url(base, strategy, action_id)
+        yield ref, council_ref, title, due, owner, done, url(action_id)
 
 
 def _indicators(strategy: Strategy, base: str) -> Iterator[tuple]:
+    url = _address(base, "public_indicator", strategy)
     rows = (
         Indicator.objects.filter(strategy=strategy)
         .order_by("name", "pk")
@@ -233,11 +251,12 @@ def _indicators(strategy: Strategy, base: str) -> Iterator[tuple]:
         yield (
             name, definition, unit, directions.get(direction, direction), baseline, baseline_on,
             frequencies.get(frequency, frequency), owner, source,
-            base + reverse("public_indicator", args=[strategy.slug, pk]),
+            url(pk),
         )  # fmt: skip
 
 
 def _indicator_values(strategy: Strategy, base: str) -> Iterator[tuple]:
+    url = _address(base, "public_indicator", strategy)
     rows = (
         IndicatorValue.objects.filter(indicator__strategy=strategy)
         .order_by("indicator__name", "indicator_id", "measured_on", "pk")
@@ -251,7 +270,7 @@ def _indicator_values(strategy: Strategy, base: str) -> Iterator[tuple]:
     ):
         yield (
             name, unit, measured_on, value, organisation or "", note, source,
-            base + reverse("public_indicator", args=[strategy.slug, pk]),
+            url(pk),
         )  # fmt: skip
 
 
@@ -445,3 +464,66 @@ def json_pieces(dataset: Dataset, strategy: Strategy, base: str, meta: dict) -> 
 
 def streamed(lines: Iterator[str]) -> Iterator[str]:
     return in_pieces(lines)
+
+
+# --- Kept files ----------------------------------------------------------------------------
+# At 50,000 actions with 20 updates each, the progress updates alone are a million rows: a
+# minute to write. Anyone may ask for them, so each download is written once per state of the
+# plan: streamed to the first visitor and, as it goes, into the default storage under the
+# plan's generation (reports/freshness.py); until the plan changes, later visitors are sent
+# that file. A file of an older generation is removed when a newer one is kept.
+
+KEPT_DIR = "open-data"
+
+
+def kept_name(strategy: Strategy, generation, filename: str) -> str:
+    return f"{KEPT_DIR}/{strategy.slug}/{generation}/{filename}"
+
+
+def open_kept(name: str):
+    """The kept file, opened, or None if there is none yet."""
+    from django.core.files.storage import default_storage
+
+    try:
+        return default_storage.open(name, "rb")
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def keeping(name: str, pieces: Iterator[str]) -> Iterator[bytes]:
+    """`pieces`, encoded, written also to a temporary file that is kept under `name` once the
+    last piece is sent (a download broken off keeps nothing)."""
+    import tempfile
+
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    with tempfile.TemporaryFile() as spool, contextlib.closing(pieces):
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            spool.write(data)
+            yield data
+        spool.seek(0)
+        if not default_storage.exists(name):  # another visitor's may have been kept first
+            default_storage.save(name, File(spool))
+        _forget_older(name)
+
+
+def _forget_older(name: str) -> None:
+    """Remove the strategy's files kept under other generations than `name`'s."""
+    from django.core.files.storage import default_storage
+
+    strategy_dir, generation, _ = name.rsplit("/", 2)
+    try:
+        generations, _ = default_storage.listdir(strategy_dir)
+    except (FileNotFoundError, OSError):
+        return
+    for other in generations:
+        if other == generation:
+            continue
+        try:
+            _, files = default_storage.listdir(f"{strategy_dir}/{other}")
+            for file in files:
+                default_storage.delete(f"{strategy_dir}/{other}/{file}")
+        except (FileNotFoundError, OSError):
+            continue

@@ -4,6 +4,7 @@ every visitor, signed in or not, kept by caches for five minutes."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from govuk.pagination import paginate
 from indicators.models import Indicator
 from indicators.selectors import Figures as IndicatorFigures
 from indicators.selectors import figures_of
+from reports import freshness
 from strategy.models import Strategy
 
 from . import opendata, selectors, services
@@ -212,7 +214,21 @@ def _dataset(key: str) -> opendata.Dataset:
         raise Http404("No such dataset") from None
 
 
-def _download(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
+def _download(
+    request: HttpRequest, strategy, filename: str, content_type: str, build
+) -> HttpResponse:
+    """A download of the strategy's open data: the file kept for this state of the plan, or,
+    the first time, `build()`'s pieces streamed and kept (opendata.keeping)."""
+    generation = getattr(request, "plan_generation", None)
+    if generation is None:  # a request made without the middleware (a test's RequestFactory)
+        generation = freshness.generation()
+    # Under the site's address too: the files hold links to the pages.
+    site = hashlib.sha256(_site(request).encode()).hexdigest()[:12]
+    name = opendata.kept_name(strategy, generation, f"{site}-{filename}")
+    if (kept := opendata.open_kept(name)) is not None:
+        response = FileResponse(kept, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(opendata.keeping(name, build()), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{opendata.LICENCE_URL}>; rel="license"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -220,28 +236,31 @@ def _download(response: StreamingHttpResponse, filename: str) -> StreamingHttpRe
 
 
 @public
-def data_csv(request: HttpRequest, slug: str, dataset: str) -> StreamingHttpResponse:
+def data_csv(request: HttpRequest, slug: str, dataset: str) -> HttpResponse:
     strategy = selectors.published_strategy(slug)
     chosen = _dataset(dataset)
-    lines = opendata.csv_lines(chosen, strategy, _site(request))
-    response = StreamingHttpResponse(
-        opendata.streamed(lines), content_type="text/csv; charset=utf-8"
-    )
-    return _download(response, f"{strategy.slug}-{chosen.key}.csv")
+
+    def build():
+        return opendata.streamed(opendata.csv_lines(chosen, strategy, _site(request)))
+
+    filename = f"{strategy.slug}-{chosen.key}.csv"
+    return _download(request, strategy, filename, "text/csv; charset=utf-8", build)
 
 
 @public
-def data_json(request: HttpRequest, slug: str, dataset: str) -> StreamingHttpResponse:
+def data_json(request: HttpRequest, slug: str, dataset: str) -> HttpResponse:
     strategy = selectors.published_strategy(slug)
     chosen = _dataset(dataset)
-    base = _site(request)
-    meta = opendata.metadata(chosen, strategy, base, selectors.last_approved_update(strategy))
-    meta["publisher"] = settings.COUNCIL_NAME
-    pieces = opendata.json_pieces(chosen, strategy, base, meta)
-    response = StreamingHttpResponse(
-        opendata.streamed(pieces), content_type="application/json; charset=utf-8"
-    )
-    return _download(response, f"{strategy.slug}-{chosen.key}.json")
+
+    def build():
+        base = _site(request)
+        last_update = selectors.last_approved_update(strategy)
+        meta = opendata.metadata(chosen, strategy, base, last_update)
+        meta["publisher"] = settings.COUNCIL_NAME
+        return opendata.streamed(opendata.json_pieces(chosen, strategy, base, meta))
+
+    filename = f"{strategy.slug}-{chosen.key}.json"
+    return _download(request, strategy, filename, "application/json; charset=utf-8", build)
 
 
 # --- Publishing (administrators) --------------------------------------------------------

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -440,3 +442,18 @@ def test_the_benchmark_measures_the_public_pages_anonymously():
         assert page["status"] == 200, (key, page.get("error"))
         assert page["queries"] > 0
     assert Strategy.objects.get(slug=results["public"]["strategy"]).is_published
+
+
+def test_a_download_is_written_once_per_state_of_the_plan(client):
+    strategy = _strategy_with_actions(2, slug="kept")
+    url = reverse("public_data_csv", args=[strategy.slug, "progress-updates"])
+    first = helpers.content(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        again = helpers.content(client.get(url))
+    assert again == first
+    assert not any("progressupdate" in q["sql"] for q in queries.captured_queries)
+
+    action = strategy.themes.first().actions.first()
+    ProgressUpdateFactory(strategy_action=action, narrative="A newer approved update")
+    fresh = helpers.content(client.get(url)).decode("utf-8-sig")
+    assert "A newer approved update" in fresh
