@@ -131,7 +131,8 @@ PUBLIC_PAGES = [
         "/public/{strategy}/data/progress-updates.json",
     ),
 ]
-PUBLIC_COLD = {"public_strategy", "public_action"}
+# Rendered afresh (pages) or written afresh (downloads, kept per state of the plan otherwise).
+PUBLIC_COLD = {"public_strategy", "public_action", "public_actions_csv", "public_updates_json"}
 for _key, _label, _path in PUBLIC_PAGES:
     PAGES.append((_key, f"{_label}, anonymous", _path))
     if _key in PUBLIC_COLD:
