@@ -10,6 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import permissions
 from actions.models import StrategyAction
 from govuk import fragments
-from govuk.pagination import paginate
+from govuk.pagination import PAGE_SIZE
 from indicators.models import Indicator
 from indicators.selectors import Figures as IndicatorFigures
 from indicators.selectors import figures_of
@@ -39,6 +40,24 @@ def public(view):
         return response
 
     return marked
+
+
+def _page_number(request: HttpRequest) -> str:
+    """The list page asked for, as the paginator will read it: made-up values read as 1."""
+    raw = request.GET.get("page", "")
+    return str(int(raw)) if raw.isdigit() and len(raw) <= 6 else "1"
+
+
+def _address(request: HttpRequest, paged: bool = False) -> str:
+    """What a public page depends on of its address, for the key of its kept body: the path,
+    and for a list the page number, so that made-up query strings add nothing to the cache
+    (and nothing from them gets into a body kept for others)."""
+    return f"{request.path}?page={_page_number(request)}" if paged else request.path
+
+
+def _page(request: HttpRequest, queryset):
+    """The page of `queryset` the address asks for (govuk/pagination.py's size)."""
+    return Paginator(queryset, PAGE_SIZE).get_page(_page_number(request))
 
 
 def _site(request: HttpRequest) -> str:
@@ -72,7 +91,7 @@ def strategy_page(request: HttpRequest, slug: str) -> HttpResponse:
         }
         return fragments.render_part(request, "public/strategy.html", context)
 
-    part = fragments.cached(request, "public-strategy", build)
+    part = fragments.cached(request, "public-strategy", build, address=_address(request))
     return render(request, "public/page.html", {"part": part, "title": strategy.title})
 
 
@@ -82,11 +101,11 @@ def theme_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     theme = selectors.theme_of(strategy, number)
 
     def build():
-        paged = paginate(request, selectors.theme_actions(theme))
-        context = {"strategy": strategy, "theme": theme, "page": paged.page, "query": paged.query}
-        return fragments.render_part(request, "public/theme.html", context, paged.page)
+        page = _page(request, selectors.theme_actions(theme))
+        context = {"strategy": strategy, "theme": theme, "page": page, "query": ""}
+        return fragments.render_part(request, "public/theme.html", context, page)
 
-    part = fragments.cached(request, "public-theme", build)
+    part = fragments.cached(request, "public-theme", build, address=_address(request, paged=True))
     title = f"Theme {theme.number}: {theme.title}"
     if part.pages > 1:
         title += f" (page {part.number} of {part.pages})"
@@ -109,7 +128,7 @@ def action_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         }
         return fragments.render_part(request, "public/action.html", context)
 
-    part = fragments.cached(request, "public-action", build)
+    part = fragments.cached(request, "public-action", build, address=_address(request))
     title = f"Strategy action {action.reference}"
     return render(request, "public/page.html", {"part": part, "title": title})
 
@@ -119,11 +138,13 @@ def council_actions(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = selectors.published_strategy(slug)
 
     def build():
-        paged = paginate(request, selectors.council_actions(strategy))
-        context = {"strategy": strategy, "page": paged.page, "query": paged.query}
-        return fragments.render_part(request, "public/council_actions.html", context, paged.page)
+        page = _page(request, selectors.council_actions(strategy))
+        context = {"strategy": strategy, "page": page, "query": ""}
+        return fragments.render_part(request, "public/council_actions.html", context, page)
 
-    part = fragments.cached(request, "public-council-actions", build)
+    part = fragments.cached(
+        request, "public-council-actions", build, address=_address(request, paged=True)
+    )
     title = f"Proposed council actions: {strategy.title}"
     if part.pages > 1:
         title += f" (page {part.number} of {part.pages})"
@@ -135,16 +156,18 @@ def indicators(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = selectors.published_strategy(slug)
 
     def build():
-        paged = paginate(request, selectors.indicators(strategy))
+        page = _page(request, selectors.indicators(strategy))
         context = {
             "strategy": strategy,
-            "page": paged.page,
-            "query": paged.query,
-            "rows": figures_of(paged.page.object_list),
+            "page": page,
+            "query": "",
+            "rows": figures_of(page.object_list),
         }
-        return fragments.render_part(request, "public/indicators.html", context, paged.page)
+        return fragments.render_part(request, "public/indicators.html", context, page)
 
-    part = fragments.cached(request, "public-indicators", build)
+    part = fragments.cached(
+        request, "public-indicators", build, address=_address(request, paged=True)
+    )
     title = f"Indicators: {strategy.title}"
     if part.pages > 1:
         title += f" (page {part.number} of {part.pages})"
@@ -169,7 +192,7 @@ def indicator_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         }
         return fragments.render_part(request, "public/indicator.html", context)
 
-    part = fragments.cached(request, "public-indicator", build)
+    part = fragments.cached(request, "public-indicator", build, address=_address(request))
     return render(request, "public/page.html", {"part": part, "title": indicator.name})
 
 

@@ -457,3 +457,15 @@ def test_a_download_is_written_once_per_state_of_the_plan(client):
     ProgressUpdateFactory(strategy_action=action, narrative="A newer approved update")
     fresh = helpers.content(client.get(url)).decode("utf-8-sig")
     assert "A newer approved update" in fresh
+
+
+def test_made_up_query_strings_neither_reach_the_page_nor_make_new_cache_entries(client):
+    strategy = publish(StrategyFactory())
+    theme = ThemeFactory(strategy=strategy)
+    StrategyActionFactory.create_batch(30, theme=theme)
+    url = reverse("public_theme", args=[strategy.slug, theme.number])
+    second = client.get(url, {"page": "2", "utm": "x<y"}).content.decode()
+    assert "utm" not in second and "page=1" in second  # the link back to the first page
+    assert client.get(url, {"page": "2"}).content.decode() == second
+    # Not a page number: the first page, as the paginator reads it.
+    assert client.get(url, {"page": "two"}).content == client.get(url).content
