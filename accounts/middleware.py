@@ -41,6 +41,9 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # A public page (issue 14: publication/middleware.py) is the same for everyone.
+        if getattr(response, "is_public", False):
+            return response
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response

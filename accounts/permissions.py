@@ -491,3 +491,16 @@ def check_can_review_indicator_value(user, value) -> None:
         if value.author_id == user.pk:
             raise PermissionDenied("You cannot review your own value: another reviewer must.")
         raise PermissionDenied("Only the Forum coordinator can review indicator values.")
+
+
+# --- Public site and open data (issue 14) --------------------------------------------------
+
+
+def can_publish_strategy(user) -> bool:
+    """Publish a strategy on the public site, or take it off: administrators only."""
+    return is_administrator(user)
+
+
+def check_can_publish_strategy(user) -> None:
+    if not can_publish_strategy(user):
+        raise PermissionDenied("Only an administrator can publish a strategy or unpublish it.")

@@ -11,6 +11,7 @@ from accounts.permissions import (
     can_add_council_action,
     can_add_theme,
     can_manage_milestones,
+    can_publish_strategy,
     can_review_any,
     can_update_action,
     check_can_update_action,
@@ -37,13 +38,19 @@ def plan(request: HttpRequest) -> HttpResponse:
     """The plan: strategy → themes → actions, filtered by the query string, a page at a time,
     kept rendered until the plan changes (govuk/fragments.py)."""
     may_add_theme = can_add_theme(request.user)
+    may_publish = can_publish_strategy(request.user)  # issue 14
     content = fragments.cached(
-        request, "plan", lambda: _plan_content(request, may_add_theme), vary=[may_add_theme]
+        request,
+        "plan",
+        lambda: _plan_content(request, may_add_theme, may_publish),
+        vary=[may_add_theme, may_publish],
     )
     return render(request, "actions/plan.html", {"content": content})
 
 
-def _plan_content(request: HttpRequest, may_add_theme: bool) -> fragments.Part:
+def _plan_content(
+    request: HttpRequest, may_add_theme: bool, may_publish: bool = False
+) -> fragments.Part:
     filters = PlanFilter(request.GET, queryset=selectors.plan_actions()).lay_out()
     paged = paginate(request, filters.qs)
     context = {
@@ -56,6 +63,7 @@ def _plan_content(request: HttpRequest, may_add_theme: bool) -> fragments.Part:
         "strategies": selectors.current_strategies(),
         "others": [] if paged.filtered else selectors.earlier_strategies(),
         "can_add_theme": may_add_theme,
+        "can_publish": may_publish,
     }
     return fragments.render_part(request, PLAN_CONTENT, context, paged.page)
 

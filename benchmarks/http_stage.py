@@ -83,8 +83,29 @@ HTTP_PAGES = [
         "/plan/",
         HTML_TARGET,
     ),
+    # The public site (issue 14), loaded without signing in (ANONYMOUS_KEYS).
+    (
+        "public_strategy",
+        "Public strategy page (`/public/<slug>/`), anonymous",
+        "/public/{strategy}/",
+        HTML_TARGET,
+    ),
+    (
+        "public_action",
+        "Public action page (`/public/<slug>/actions/<id>/`), anonymous",
+        "/public/{strategy}/actions/{public_action}/",
+        HTML_TARGET,
+    ),
+    (
+        "public_council",
+        "Public council actions (`/public/<slug>/council-actions/`), anonymous",
+        "/public/{strategy}/council-actions/",
+        HTML_TARGET,
+    ),
     ("healthz_end", "Health check again, at the end (floor)", "/healthz", None),
 ]
+#: Pages with a target that are loaded without a session cookie: the public site.
+ANONYMOUS_KEYS = ("public_strategy", "public_action", "public_council")
 FLOOR_KEYS = ("healthz", "healthz_end")
 # Pages are kept rendered until the plan changes (govuk/fragments.py); these are loaded while
 # the plan's generation moves every CHURN_SECONDS, as if someone saved an update that often,
@@ -455,6 +476,7 @@ def run_stage(
     user,
     action_id: int | None,
     indicator_id: int | None = None,
+    public: dict | None = None,
     workers: int = 2,
     duration: float = 10,
     warmup: float = 2,
@@ -529,7 +551,14 @@ def run_stage(
                     stage["pages"][key] = {"path": path, "error": "no indicator to measure"}
                     continue
                 path = path.format(indicator=indicator_id)
-            signed_in = cookie if target is not None else None
+            if "{strategy}" in path:
+                if not (public or {}).get("strategy") or (
+                    "{public_action}" in path and not public.get("public_action")
+                ):
+                    stage["pages"][key] = {"path": path, "error": "no published strategy"}
+                    continue
+                path = path.format(**public)
+            signed_in = cookie if target is not None and key not in ANONYMOUS_KEYS else None
             with _changing(every=CHURN_SECONDS if key in CHURN_KEYS else None) as changes:
                 stage["pages"][key] = page = _load(port, path, signed_in, duration, warmup)
             if key in CHURN_KEYS:

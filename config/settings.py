@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "demo",
+    "django.contrib.sitemaps",  # the public site's sitemap (issue 14)
+    "publication",  # the public progress site and open data (issue 14)
 ]
 if DEBUG:
     # The benchmark harness (seed_synthetic, bench) never ships to production.
@@ -76,6 +78,10 @@ if DEBUG:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages (issue 14): the same for everyone, shared-cacheable, never setting a cookie
+    # or varying on one. Outside the session, CSRF and messages middleware so it has the last
+    # word on their cookies and headers.
+    "publication.middleware.PublicPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
+    path("", include("publication.urls")),  # the public site, open data, sitemap (issue 14)
     path("admin/", admin.site.urls),
 ]

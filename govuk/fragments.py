@@ -38,17 +38,25 @@ TIMEOUT = 3600
 
 
 def cached(
-    request: HttpRequest, name: str, build: Callable[[], T], *, vary: Iterable[object] = ()
+    request: HttpRequest,
+    name: str,
+    build: Callable[[], T],
+    *,
+    vary: Iterable[object] = (),
+    address: str | None = None,
 ) -> T:
     """What `build()` returns for this page address, kept until the plan changes.
 
     `name` says which part it is; `vary` holds anything else the part depends on (say,
     whether the reader may post an update). `build()` must return something picklable.
+    `address`, if given, replaces the request's full path in the key: the part of it the page
+    depends on (the public site's, so that made-up query strings make no new entries).
     """
     generation = getattr(request, "plan_generation", None)
     if generation is None:
         return build()
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    full = request.get_full_path() if address is None else address
+    address = hashlib.sha256(full.encode()).hexdigest()[:40]
     key = ":".join(
         [
             "fragment",

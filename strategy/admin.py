@@ -51,6 +51,8 @@ class StrategyAdmin(admin.ModelAdmin):
     filter_horizontal = ("corporate_priorities",)
     list_select_related = ("source",)
     inlines = [StrategyElementInline]
+    # Published only through its publish page, which records who and when (issue 14).
+    readonly_fields = ("published_at",)
 
     @admin.display(description="adopted or noted", ordering="adopted_on")
     def adopted_on_display(self, obj):

@@ -792,6 +792,85 @@ MATRIX = [
     ),
 ]
 
+# --- Public site and open data (issue 14) ----------------------------------------------------
+# Public pages answer everyone alike while the strategy is published, and "not found" to
+# everyone, administrators included, while it is not. Only administrators publish.
+
+
+def published(world):
+    """world.action's strategy, published (made once per world)."""
+    strategy = world.action.theme.strategy
+    if not strategy.is_published:
+        from django.utils import timezone
+
+        strategy.published_at = timezone.now()
+        strategy.save(update_fields=["published_at"])
+    return strategy
+
+
+def a_public_file(world):
+    """An evidence file cleared for the public site, on an approved update of world.action."""
+    if not hasattr(world, "public_file"):
+        from evidence.models import EvidenceFile
+
+        update = ProgressUpdateFactory(
+            strategy_action=world.action, author=world.personas["forum_member"]
+        )
+        world.public_file = EvidenceFileFactory(record=update)
+        EvidenceFile.objects.filter(pk=world.public_file.pk).update(is_public=True)
+    return world.public_file
+
+
+def _public_kwargs(world, *, publish, **extra):
+    strategy = published(world) if publish else world.action.theme.strategy
+    return {"slug": strategy.slug, **{k: v(world) for k, v in extra.items()}}
+
+
+PUBLIC_URLS = {
+    "public_strategy": {},
+    "public_theme": {"number": lambda w: w.action.theme.number},
+    "public_action": {"pk": lambda w: w.action.pk},
+    "public_council_actions": {},
+    "public_indicators": {},
+    "public_indicator": {"pk": lambda w: an_indicator(w).pk},
+    "public_open_data": {},
+    "public_data_csv": {"dataset": lambda w: "actions"},
+    "public_data_json": {"dataset": lambda w: "council-actions"},
+    "public_file": {"pk": lambda w: a_public_file(w).pk},
+}
+
+MATRIX += [
+    Row("public_landing", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    Row("public_sitemap", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    Row(
+        "public_sitemap_section",
+        kwargs=lambda w: _public_kwargs(w, publish=True) and {"section": "actions"},
+        get=everyone(OK),
+        post=everyone(NOT_ALLOWED),
+    ),
+    *(
+        Row(
+            name,
+            kwargs=lambda w, extra=extra, publish=publish: _public_kwargs(
+                w, publish=publish, **extra
+            ),
+            case="published" if publish else "unpublished",
+            get=everyone(OK if publish else NOT_FOUND),
+            post=everyone(NOT_ALLOWED),
+        )
+        for name, extra in PUBLIC_URLS.items()
+        for publish in (True, False)
+    ),
+    Row(
+        "strategy_publish",
+        kwargs=lambda w: {"slug": w.action.theme.strategy.slug},
+        get=ADMIN_ONLY,
+        post={**signed_in(FORBIDDEN), "admin": FOUND},
+        data=lambda w: {"intent": "publish"},
+        may_change={"admin"},
+    ),
+]
+
 # The Django admin is one product area: its permission is the Administrator
 # role, checked by TrackerAdminSite.has_permission for every admin URL. The
 # rows above check it through two representative admin pages.
@@ -807,6 +886,7 @@ PRODUCT_APPS = [
     "indicators",
     "discussion",
     "reports",
+    "publication",  # issue 14
     "auth",
 ]
 

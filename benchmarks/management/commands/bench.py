@@ -96,6 +96,50 @@ AS_COORDINATOR = {"review_queue"}
 PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
 PAGES.append(("slippage", "Slippage (`/dashboard/slippage/`)", "/dashboard/slippage/"))
 PAGES.append(("report_archive", "Report archive (`/reports/archive/`)", "/reports/archive/"))
+# The public site (issue 14), fetched without signing in, of the strategy publish_for_bench()
+# publishes: "{strategy}" is its slug, "{public_action}" and "{public_indicator}" its own.
+PUBLIC_PAGES = [
+    ("public_strategy", "Public strategy page (`/public/<slug>/`)", "/public/{strategy}/"),
+    (
+        "public_theme",
+        "Public theme page (`/public/<slug>/themes/1/`)",
+        "/public/{strategy}/themes/1/",
+    ),
+    (
+        "public_action",
+        "Public action page (`/public/<slug>/actions/<id>/`)",
+        "/public/{strategy}/actions/{public_action}/",
+    ),
+    (
+        "public_council",
+        "Public council actions (`/public/<slug>/council-actions/`)",
+        "/public/{strategy}/council-actions/",
+    ),
+    (
+        "public_indicator",
+        "Public indicator page (`/public/<slug>/indicators/<id>/`)",
+        "/public/{strategy}/indicators/{public_indicator}/",
+    ),
+    (
+        "public_actions_csv",
+        "Open data: actions CSV (`/public/<slug>/data/actions.csv`)",
+        "/public/{strategy}/data/actions.csv",
+    ),
+    (
+        "public_updates_json",
+        "Open data: progress updates JSON (`/public/<slug>/data/progress-updates.json`)",
+        "/public/{strategy}/data/progress-updates.json",
+    ),
+]
+# Rendered afresh (pages) or written afresh (downloads, kept per state of the plan otherwise).
+PUBLIC_COLD = {"public_strategy", "public_action", "public_actions_csv", "public_updates_json"}
+for _key, _label, _path in PUBLIC_PAGES:
+    PAGES.append((_key, f"{_label}, anonymous", _path))
+    if _key in PUBLIC_COLD:
+        PAGES.append(
+            (_key + COLD, f"{_label.split(' (`')[0]}, first request after a change", _path)
+        )
+AS_ANONYMOUS = {key for key, _, _ in PAGES if key.startswith("public_")}
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
@@ -127,6 +171,31 @@ def pick_action() -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def publish_for_bench() -> dict:
+    """Publish the strategy of the action measured (as an administrator would) and name its
+    public pages' arguments: {"strategy": slug, "public_action": id, "public_indicator": id}."""
+    from django.utils import timezone
+
+    from indicators.models import Indicator
+    from strategy.models import Strategy
+
+    action_id = pick_action()
+    if action_id is None:
+        return {}
+    strategy = Strategy.objects.get(themes__actions=action_id)
+    if not strategy.is_published:
+        strategy.published_at = timezone.now()
+        strategy.save(update_fields=["published_at"])
+    indicator = (
+        Indicator.objects.filter(strategy=strategy).order_by("pk").values_list("pk", flat=True)
+    )
+    return {
+        "strategy": strategy.slug,
+        "public_action": action_id,
+        "public_indicator": indicator.first(),
+    }
 
 
 def pick_indicator() -> int | None:
@@ -298,8 +367,15 @@ def measure(
     action_id = pick_action()
     wanted = pages or PAGE_KEYS
     indicator_id = pick_indicator()
-    results: dict = {"pages": {}, "action_id": action_id, "indicator_id": indicator_id}
+    public = publish_for_bench() if any(key in AS_ANONYMOUS for key in wanted) else {}
+    results: dict = {
+        "pages": {},
+        "action_id": action_id,
+        "indicator_id": indicator_id,
+        "public": public,
+    }
     with _measuring() as errors:
+        anonymous = Client(raise_request_exception=False)
         client = Client(raise_request_exception=False)
         client.force_login(bench_user())
         coordinator = Client(raise_request_exception=False)
@@ -313,10 +389,19 @@ def measure(
             if "{indicator}" in path and indicator_id is None:
                 results["pages"][key] = {"label": label, "status": None, "error": "no indicator"}
                 continue
-            path = path.format(action=action_id, indicator=indicator_id)
+            if "{strategy}" in path and not all(
+                public.get(k) for k in ("strategy", *_public_keys(path))
+            ):
+                results["pages"][key] = {"label": label, "status": None, "error": "no public page"}
+                continue
+            path = path.format(action=action_id, indicator=indicator_id, **public)
             say(f"  {label} …")
             page = measure_page(
-                coordinator if key in AS_COORDINATOR else client,
+                anonymous
+                if key.removesuffix(COLD) in AS_ANONYMOUS
+                else coordinator
+                if key in AS_COORDINATOR
+                else client,
                 path,
                 runs=pdf_runs if key == "pdf" else runs,
                 slow_seconds=slow_seconds,
@@ -327,6 +412,10 @@ def measure(
             results["pages"][key] = page
             say(f"    {_cell_queries(page)} queries, {_cell_ms(page)} ms")
     return results
+
+
+def _public_keys(path: str) -> list[str]:
+    return [key for key in ("public_action", "public_indicator") if "{" + key + "}" in path]
 
 
 def database_description() -> dict:
@@ -923,6 +1012,7 @@ class Command(BaseCommand):
                 user=bench_user(),
                 action_id=run["action_id"],
                 indicator_id=run.get("indicator_id"),
+                public=run.get("public") or publish_for_bench(),
                 workers=options["http_workers"],
                 duration=options["http_duration"],
                 warmup=options["http_warmup"],
