@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),  # the API, its schema and docs, API tokens (issue 14)
     path("admin/", admin.site.urls),
 ]
