@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -45,6 +51,16 @@ from themes.models import Theme
 
 from . import filters, serializers
 from .errors import conflict
+
+#: A record's id in the path: a whole number (anything else is "not found", as JSON).
+RECORD_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id."
+)
+
+
+def one(summary: str):
+    return extend_schema(summary=summary, parameters=[RECORD_ID])
+
 
 #: How long a shared cache may keep an anonymous answer (the public data moves slowly).
 PUBLIC_MAX_AGE = 60
@@ -78,8 +94,8 @@ def _evidence(user) -> Prefetch:
 
 
 class _ReadViewSet(viewsets.ReadOnlyModelViewSet):
-    """A list and a detail. Ids in the path that are not whole numbers are "not found" (JSON),
-    never a fault."""
+    # A list and a detail. Ids in the path that are not whole numbers are "not found" (JSON),
+    # never a fault. (A comment, not a docstring: the schema would show it for every endpoint.)
 
     lookup_value_regex = r"[^/]+"
 
@@ -102,7 +118,7 @@ class _ReadViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List strategies"),
-    retrieve=extend_schema(summary="One strategy"),
+    retrieve=one("One strategy"),
 )
 class StrategyViewSet(_ReadViewSet):
     serializer_class = serializers.StrategySerializer
@@ -112,9 +128,7 @@ class StrategyViewSet(_ReadViewSet):
         return visible_strategies(self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List themes"), retrieve=extend_schema(summary="One theme")
-)
+@extend_schema_view(list=extend_schema(summary="List themes"), retrieve=one("One theme"))
 class ThemeViewSet(_ReadViewSet):
     serializer_class = serializers.ThemeSerializer
     filterset_class = filters.ThemeFilter
@@ -124,14 +138,14 @@ class ThemeViewSet(_ReadViewSet):
 
 
 class _PlanOrder:
-    """Actions a page at a time in plan order (one indexed number, actions/ordering.py)."""
+    # Actions a page at a time in plan order (one indexed number, actions/ordering.py).
 
     ordering = ("plan_position", "id")
 
 
 @extend_schema_view(
     list=extend_schema(summary="List strategy actions"),
-    retrieve=extend_schema(summary="One strategy action"),
+    retrieve=one("One strategy action"),
 )
 class StrategyActionViewSet(_PlanOrder, _ReadViewSet):
     serializer_class = serializers.StrategyActionSerializer
@@ -153,7 +167,7 @@ class StrategyActionViewSet(_PlanOrder, _ReadViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List proposed council actions"),
-    retrieve=extend_schema(summary="One proposed council action"),
+    retrieve=one("One proposed council action"),
 )
 class CouncilActionViewSet(_PlanOrder, _ReadViewSet):
     serializer_class = serializers.CouncilActionSerializer
@@ -166,7 +180,7 @@ class CouncilActionViewSet(_PlanOrder, _ReadViewSet):
 
 
 class _WriteMixin(mixins.CreateModelMixin):
-    """POST a record through its service; the answer is the record as saved (201)."""
+    # POST a record through its service; the answer is the record as saved (201).
 
     write_serializer_class = None
 
@@ -209,7 +223,7 @@ CONFLICT_RESPONSE = OpenApiResponse(
 
 @extend_schema_view(
     list=extend_schema(summary="List progress updates"),
-    retrieve=extend_schema(summary="One progress update"),
+    retrieve=one("One progress update"),
     create=extend_schema(
         summary="Post a progress update on a strategy action",
         request=serializers.ProgressUpdateWrite,
@@ -242,7 +256,7 @@ class ProgressUpdateViewSet(_WriteMixin, _ReadViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List council input"),
-    retrieve=extend_schema(summary="One council input"),
+    retrieve=one("One council input"),
     create=extend_schema(
         summary="Record council input on a proposed council action",
         request=serializers.CouncilInputWrite,
@@ -334,7 +348,7 @@ def _stale(view, stale: services.StaleEdit, sent: int) -> Response:
 
 @extend_schema_view(
     list=extend_schema(summary="List milestones"),
-    retrieve=extend_schema(summary="One milestone"),
+    retrieve=one("One milestone"),
 )
 class MilestoneViewSet(_ReadViewSet):
     serializer_class = serializers.MilestoneSerializer
@@ -354,7 +368,7 @@ class MilestoneViewSet(_ReadViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List indicators"),
-    retrieve=extend_schema(summary="One indicator"),
+    retrieve=one("One indicator"),
 )
 class IndicatorViewSet(_ReadViewSet):
     serializer_class = serializers.IndicatorSerializer
@@ -375,7 +389,7 @@ class IndicatorViewSet(_ReadViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List indicator values"),
-    retrieve=extend_schema(summary="One indicator value"),
+    retrieve=one("One indicator value"),
     create=extend_schema(
         summary="Record a measured value of an indicator",
         request=serializers.IndicatorValueWrite,
