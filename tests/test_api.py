@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.crypto import hash_token
 
+from accounts.roles import Role
 from actions.models import ActionPartner, CouncilInput, ProgressUpdate, StrategyAction
 from actions.status import Status
 from api.models import ApiToken
@@ -29,6 +30,7 @@ from tests.factories import (
     StrategyActionFactory,
     SubPointFactory,
     ThemeFactory,
+    UserFactory,
     api_token,
 )
 
@@ -417,17 +419,39 @@ def test_a_token_needs_a_name(world, client):
     assert not ApiToken.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("persona", "code"), [("anonymous", 302), ("no_role", 403), ("cabinet", 200), ("admin", 200)]
-)
+TOKEN_PAGES = {
+    **dict.fromkeys(["forum_member", "forum_other", "coordinator", "officer"], 200),
+    **dict.fromkeys(["officer_above", "officer_other", "cabinet", "admin"], 200),
+    "anonymous": 302,
+    "no_role": 403,
+}
+
+
+@pytest.mark.parametrize(("persona", "code"), TOKEN_PAGES.items())
 def test_who_may_manage_tokens(world, client, persona, code):
-    """Every role may make tokens (Cabinet members' read only, as their role does)."""
+    """The token pages in the permission matrix's terms: every role may make tokens (Cabinet
+    members' read only, as their role does); a person without a role may not; anonymous
+    callers are sent to sign in. Nobody reaches a token that is not theirs."""
     if world.personas[persona]:
         client.force_login(world.personas[persona])
     assert client.get(reverse("api:tokens")).status_code == code
     assert client.post(reverse("api:tokens"), {"name": "x"}).status_code == code
     assert ApiToken.objects.exists() == (code == 200)
-    assert client.get(reverse("api:token_revoke", args=["0" * 32])).status_code in (302, 403, 404)
+    api_token(UserFactory(role=Role.FORUM_MEMBER))
+    theirs = ApiToken.objects.exclude(user=world.personas[persona]).get()
+    revoke = reverse("api:token_revoke", args=[theirs.digest[:32]])
+    assert client.get(revoke).status_code == (404 if code == 200 else code)
+    assert client.post(revoke).status_code == (404 if code == 200 else code)
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "forum_member", "no_role"])
+def test_the_schema_and_docs_are_open_to_everyone(world, client, persona):
+    if world.personas[persona]:
+        client.force_login(world.personas[persona])
+    for name in ("api:schema", "api:docs", "api:swagger"):
+        assert client.get(reverse(name)).status_code == 200
+        assert client.post(reverse(name)).status_code in (403, 405)
 
 
 # --- Throttles -------------------------------------------------------------------------------
