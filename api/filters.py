@@ -2,10 +2,13 @@
 chosen by id, so a filter never lists or validates choices (and never tells an anonymous caller
 that an unpublished record exists: an id it may not see simply matches nothing)."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
 
 from accounts.models import Partner
 from actions import search
@@ -37,6 +40,26 @@ class IdField(forms.IntegerField):
 
 class IdFilter(django_filters.NumberFilter):
     field_class = IdField
+
+
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 date and time, turned into UTC: PostgreSQL refuses offsets beyond ±15:59,
+    which Python accepts (up to ±23:59), so a caller's odd offset must not reach it."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                "Enter a date and time between the years 1 and 9999", code="invalid"
+            ) from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
 
 
 def _id(field_name: str, help_text: str) -> IdFilter:
@@ -145,7 +168,7 @@ class ProgressUpdateFilter(django_filters.FilterSet):
     round = _id("round", "A monitoring round's id.")
     review_state = _review_state()
     status = _status()
-    since = django_filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="created_at", lookup_expr="gte", help_text="Posted at or after (ISO 8601)."
     )
 
@@ -171,7 +194,7 @@ class CouncilInputFilter(django_filters.FilterSet):
     round = _id("round", "A monitoring round's id.")
     review_state = _review_state()
     status = _status()
-    since = django_filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="created_at", lookup_expr="gte", help_text="Recorded at or after (ISO 8601)."
     )
 

@@ -9,7 +9,9 @@ test` on SQLite and on PostgreSQL (CI runs both).
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -48,7 +50,19 @@ BOUNDED = settings(
 
 
 @pytest.fixture
-def api_schema(world, settings):
+def _connection_kept():
+    """The WSGI application closes "old" database connections at each request's start and end;
+    inside the test's transaction that would close the test's own connection (on PostgreSQL).
+    Django's test client stops this the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world, settings, _connection_kept):
     """A published plan with a record of every kind, and the schema loaded from the app."""
     settings.API_THROTTLE_RATES = dict.fromkeys(["caller", "address", "writes"], "100000/minute")
     Strategy.objects.update(published_at=timezone.now())
