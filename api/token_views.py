@@ -22,7 +22,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     check_can_manage_api_tokens(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, secret = ApiToken.objects.create(user=request.user, name=form.cleaned_data["name"])
+        token, secret = ApiToken.objects.make(user=request.user, name=form.cleaned_data["name"])
         # Rendered, not redirected: the token is in this one response (never stored by a
         # cache: signed-in pages are private, no-store) and nowhere else.
         return render(request, "api/token_created.html", {"token": token, "secret": secret})
@@ -33,7 +33,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def _own(request: HttpRequest, key: str) -> ApiToken:
     if len(key) != KEY_LENGTH or not all(c in "0123456789abcdef" for c in key):
         raise Http404("No such token")
-    token = ApiToken.objects.of(request.user).filter(digest__startswith=key).first()
+    token = ApiToken.objects.of(request.user).filter(token__digest__startswith=key).first()
     if token is None:
         raise Http404("No such token")
     return token
@@ -46,7 +46,7 @@ def revoke(request: HttpRequest, key: str) -> HttpResponse:
     token = _own(request, key)
     if request.method == "POST":
         name = token.name
-        token.delete()  # it stops at once: the next request with it is refused
+        token.revoke()  # it stops at once: the next request with it is refused
         messages.success(request, f"The token “{name}” has been revoked. It no longer works.")
         return redirect("api:tokens")
     return render(request, "api/token_revoke.html", {"token": token})

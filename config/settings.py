@@ -358,7 +358,7 @@ API_THROTTLE_RATES = {
     # Writes (POST) per token or person, on top of the above.
     "writes": env.str("API_RATE_WRITES", default="60/minute"),
 }
-KNOX_TOKEN_MODEL = "api.ApiToken"
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # knox's own, not swapped (api/models.py says why)
 REST_KNOX = {
     # Personal tokens last until revoked or API_TOKEN_DAYS pass (0: until revoked).
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=365)) or None,

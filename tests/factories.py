@@ -595,4 +595,4 @@ def api_token(user, name: str = "A script") -> str:
     (only its digest is stored)."""
     from api.models import ApiToken
 
-    return ApiToken.objects.create(user=user, name=name)[1]
+    return ApiToken.objects.make(user=user, name=name)[1]
