@@ -504,3 +504,43 @@ def can_publish_strategy(user) -> bool:
 def check_can_publish_strategy(user) -> None:
     if not can_publish_strategy(user):
         raise PermissionDenied("Only an administrator can publish a strategy or unpublish it.")
+
+
+# --- The API (issue 14) ----------------------------------------------------------------------
+# api/ reads and writes through the rules above; these say what the API adds.
+
+
+def reads_whole_plan(user) -> bool:
+    """A caller who reads the whole plan (every strategy, and the records not yet approved that
+    the rules above let them see). Anyone else, anonymous or signed in without a role, reads
+    what the public site shows: published strategies' approved records, crediting organisations
+    rather than people."""
+    return can_read_plan(user)
+
+
+def sees_people(user) -> bool:
+    """Whether the API names the people who wrote a record: only to those who read the plan."""
+    return can_read_plan(user)
+
+
+def indicator_values_seen_by(user, values):
+    """Of indicator values (every state), those not approved that the person may see: their own,
+    their organisation's, and those waiting for them to review (as the indicator's page shows)."""
+    pending = values.exclude(review_state=APPROVED)
+    if not can_read_plan(user):
+        return pending.none()
+    seen = Q(author=user) | Q(pk__in=indicator_values_to_review(user, pending).values("pk"))
+    if user.organisation_id is not None:
+        seen |= Q(organisation_id=user.organisation_id)
+    return pending.filter(seen)
+
+
+def can_manage_api_tokens(user) -> bool:
+    """Make and revoke one's own API tokens: everyone who may read the plan (Cabinet members
+    too: their role reads, so their tokens only read)."""
+    return can_read_plan(user)
+
+
+def check_can_manage_api_tokens(user) -> None:
+    if not can_manage_api_tokens(user):
+        raise PermissionDenied("You have not been given a role in this service yet.")

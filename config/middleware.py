@@ -2,6 +2,7 @@
 database sees them; give each request the plan's generation."""
 
 from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse
 from django.utils.functional import SimpleLazyObject
 from django.views.defaults import bad_request
 
@@ -10,6 +11,9 @@ from reports import freshness
 # Longer than any search, date or number the product asks for; short enough that no
 # database's pattern or number limits are reached (SQLite refuses LIKE patterns over 50 kB).
 LONGEST_QUERY_VALUE = 2000
+QUERY_REFUSED = (
+    f"A query-string value is longer than {LONGEST_QUERY_VALUE} characters or holds a NUL byte."
+)
 
 
 class QueryLimitsMiddleware:
@@ -22,6 +26,8 @@ class QueryLimitsMiddleware:
         for values in request.GET.lists():
             for value in values[1]:
                 if len(value) > LONGEST_QUERY_VALUE or "\x00" in value:
+                    if request.path.startswith("/api/"):  # the API answers JSON (issue 14)
+                        return JsonResponse({"detail": QUERY_REFUSED}, status=400)
                     return bad_request(request, SuspiciousOperation("Query value refused"))
         return self.get_response(request)
 

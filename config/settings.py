@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # the public site's sitemap (issue 14)
     "publication",  # the public progress site and open data (issue 14)
 ]
+# The API (issue 14): Django REST framework, personal tokens stored hashed (django-rest-knox),
+# the OpenAPI schema (drf-spectacular) and Swagger UI's files served from here (the sidecar).
+INSTALLED_APPS += ["rest_framework", "knox", "drf_spectacular", "drf_spectacular_sidecar", "api"]
 if DEBUG:
     # The benchmark harness (seed_synthetic, bench) never ships to production.
     INSTALLED_APPS.append("benchmarks")
@@ -325,3 +328,65 @@ LOGGING = {
 # --- The service --------------------------------------------------------------------
 SERVICE_NAME = "Third Sector Strategy Tracker"
 COUNCIL_NAME = "Harrow Council"
+
+# --- The API (issue 14) -------------------------------------------------------------
+# JSON only (the browsable API's pages carry inline scripts the CSP refuses); session sign-in
+# for the browser (with CSRF) or a personal token (`Authorization: Token …`); errors as JSON
+# with field messages (api/errors.py); cursor pagination; throttled per token or person and per
+# address, at rates read on each request (api/throttling.py).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.PlanAccess"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.CallerThrottle",
+        "api.throttling.AddressThrottle",
+        "api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.TrackerSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATES = {
+    # Per token (or per signed-in person using the browser's session).
+    "caller": env.str("API_RATE_PER_TOKEN", default="600/minute"),
+    # Per address, whoever calls: anonymous callers and many tokens from one machine alike.
+    "address": env.str("API_RATE_PER_ADDRESS", default="300/minute"),
+    # Writes (POST) per token or person, on top of the above.
+    "writes": env.str("API_RATE_WRITES", default="60/minute"),
+}
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # knox's own, not swapped (api/models.py says why)
+REST_KNOX = {
+    # Personal tokens last until revoked or API_TOKEN_DAYS pass (0: until revoked).
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=365)) or None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "tst_",  # recognisable in logs and secret scanners
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Third Sector Strategy Tracker API",
+    "DESCRIPTION": (
+        "Read the action plan and its progress, and post progress updates, council input and "
+        "indicator values. Anonymous callers see what the public site shows; signed-in callers "
+        "what their role may read."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "actions.status.Status",
+        "ReviewStateEnum": "actions.models.ReviewState",
+    },
+}

@@ -585,3 +585,14 @@ class IndicatorValueFactory(DjangoModelFactory):
                 value=value, reviewer=UserFactory(role=Role.FORUM_COORDINATOR)
             )
         return value
+
+
+# --- The API (issue 14) ---
+
+
+def api_token(user, name: str = "A script") -> str:
+    """A personal API token for `user`, made as its page makes one; returns the token itself
+    (only its digest is stored)."""
+    from api.models import ApiToken
+
+    return ApiToken.objects.make(user=user, name=name)[1]

@@ -26,6 +26,7 @@ LAYERS = {
     "demo": 6,  # made-up demo progress (load_demo), development only
     "config": 6,  # settings, root URLs and service-wide views: the top
     "benchmarks": 6,  # development only (installed when DEBUG is on)
+    "api": 6,  # the REST API and API tokens (issue 14): reads and writes through the services
 }
 
 
