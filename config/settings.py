@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "demo",
+    "imports",
 ]
 if DEBUG:
     # The benchmark harness (seed_synthetic, bench) never ships to production.
@@ -242,6 +243,12 @@ MEDIA_URL = "media/"  # never served directly: downloads go through a view that 
 # update or council input may carry.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
+
+# Spreadsheet imports (imports/reading.py): the largest file read (checked before reading it)
+# and the most rows, over all its sheets. Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's
+# 2.5 MB) are streamed to a temporary file, never held in memory whole.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 
 # --- Background jobs (Celery) ----------------------------------------------------------
 # With CELERY_BROKER_URL set (production: Redis), jobs go to a queue that `celery -A config

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
+    path("", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

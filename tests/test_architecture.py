@@ -22,6 +22,7 @@ LAYERS = {
     "discussion": 4,  # comments on actions (issue 13)
     "indicators": 4,  # indicators with targets and measured values (issue 13)
     "reports": 5,
+    "imports": 5,  # the plan and progress in from a spreadsheet (issue 14)
     "demo": 6,  # made-up demo progress (load_demo), development only
     "config": 6,  # settings, root URLs and service-wide views: the top
     "benchmarks": 6,  # development only (installed when DEBUG is on)

@@ -1,0 +1,315 @@
+"""Importing a spreadsheet: a preview kept on an ImportRecord, then, once the person confirms,
+every change in one transaction, each through the service that owns it where there is one
+(milestones, proposed council actions added, indicators, progress updates) and recorded in
+history with who imported it (`_history_user`) and the ImportRecord with the file's name.
+
+A confirmation compares the plan afresh: if what it would write is no longer what was
+previewed (someone changed the plan meanwhile), it writes nothing and says so (Stale).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F as Field
+from django.utils import timezone
+
+from accounts.models import Partner, User
+from actions import services as action_services
+from actions.models import ActionPartner, CouncilAction, Milestone, StrategyAction, SubPoint
+from indicators import services as indicator_services
+from indicators.models import Indicator
+from reports import plan_format as F
+from strategy.models import Strategy
+from themes.models import Theme
+
+from . import plan, progress, reading
+from . import values as V
+from .models import ImportRecord
+
+STALE = (
+    "The plan has changed since you previewed this file, so nothing was imported. "
+    "Upload the file again to see what it would change now."
+)
+
+
+class Stale(Exception):
+    pass
+
+
+class NotApplicable(Exception):
+    """The confirmation was refused with a message for the person (nothing was written)."""
+
+
+def _columns(kind: str) -> dict[str, list[str]]:
+    if kind == ImportRecord.Kind.PROGRESS:
+        return {progress.SHEET: progress.HEADERS}
+    return {name: columns for name, (columns, _required) in F.IMPORT_COLUMNS.items()}
+
+
+def _compare(record: ImportRecord):
+    if record.kind == ImportRecord.Kind.PROGRESS:
+        return progress.compare(record.data, record.uploaded_by)
+    return plan.compare(record.data)
+
+
+def preview(*, upload, kind: str, uploaded_by: User) -> ImportRecord:
+    """Read and check the uploaded file, compare it with the plan and keep the result for
+    the person to confirm. Raises ValidationError for a file that cannot be read (nothing
+    is kept)."""
+    csv_sheet = progress.SHEET if kind == ImportRecord.Kind.PROGRESS else F.STRATEGY_ACTIONS
+    read = reading.read_upload(upload, _columns(kind), csv_sheet)
+    record = ImportRecord(
+        kind=kind,
+        file_name=(upload.name or "upload")[-255:],
+        sha256=read.sha256,
+        size=read.size,
+        uploaded_by=uploaded_by,
+        data=read.as_json(),
+    )
+    comparison = _compare(record)
+    record.preview_digest = comparison.digest
+    record.counts = comparison.counts
+    record.error_count = len(comparison.errors)
+    record.save()
+    return record
+
+
+def comparison_of(record: ImportRecord):
+    return _compare(record)
+
+
+def confirm(*, record: ImportRecord, confirmed_by: User) -> ImportRecord:
+    """Apply a previewed import in one transaction. Raises Stale (the plan changed since the
+    preview: the record is marked out of date) or NotApplicable (it has errors, or was applied
+    already): nothing of the plan is written."""
+    try:
+        return _confirm(record=record, confirmed_by=confirmed_by)
+    except Stale:
+        ImportRecord.objects.filter(pk=record.pk).update(state=ImportRecord.State.STALE)
+        raise
+
+
+@transaction.atomic
+def _confirm(*, record: ImportRecord, confirmed_by: User) -> ImportRecord:
+    record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    if record.state != ImportRecord.State.PREVIEWED:
+        raise NotApplicable("This file has already been imported, or is out of date.")
+    comparison = _compare(record)
+    if comparison.errors:
+        raise NotApplicable("Fix the problems in the file and upload it again.")
+    if comparison.digest != record.preview_digest:
+        raise Stale(STALE)
+    try:
+        with transaction.atomic():
+            if record.kind == ImportRecord.Kind.PROGRESS:
+                written = progress.apply(comparison, author=confirmed_by)
+            else:
+                written = _apply_plan(comparison.operations, by=confirmed_by)
+    except action_services.StaleEdit as error:
+        raise Stale(STALE) from error
+    except (ValidationError, IntegrityError) as error:
+        raise NotApplicable(
+            "The file could not be imported, and nothing was changed: "
+            + "; ".join(getattr(error, "messages", [str(error)]))
+        ) from error
+    record.state = ImportRecord.State.APPLIED
+    record.applied_at = timezone.now()
+    record.counts = {"written": written, "preview": comparison.counts}
+    record.data = {}  # applied: the rows are in the plan now, and its history
+    record.save(update_fields=["state", "applied_at", "counts", "data"])
+    return record
+
+
+# --- Applying the plan ----------------------------------------------------------------------
+
+
+def _by_sheet(operations):
+    grouped = defaultdict(list)
+    for operation in operations:
+        grouped[operation.sheet].append(operation)
+    return grouped
+
+
+def _save(instance, by: User) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    instance.save()
+
+
+def _set(instance, values: dict) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+def _dated(values: dict, *names: str) -> dict:
+    return {k: (V.parse_date(v) if k in names else v) for k, v in values.items()}
+
+
+def _apply_plan(operations, *, by: User) -> dict[str, int]:
+    grouped = _by_sheet(operations)
+    written = {sheet: len(ops) for sheet, ops in grouped.items()}
+
+    partners = {p.slug: p for p in Partner.objects.all()}
+    for op in grouped[F.PARTNERS]:
+        partner = partners.get(op.key[0]) or Partner(slug=op.key[0])
+        _set(partner, op.values)
+        _save(partner, by)
+        partners[partner.slug] = partner
+
+    strategies = {s.slug: s for s in Strategy.objects.all()}
+    for op in grouped[F.STRATEGIES]:
+        strategy = strategies.get(op.key[0]) or Strategy(slug=op.key[0])
+        _set(strategy, op.values)
+        _save(strategy, by)
+        strategies[strategy.slug] = strategy
+
+    themes = {(t.strategy.slug, t.number): t for t in Theme.objects.select_related("strategy")}
+    for op in grouped[F.THEMES]:
+        key = tuple(op.key)
+        theme = themes.get(key) or Theme(strategy=strategies[key[0]], number=key[1])
+        _set(theme, op.values)
+        _save(theme, by)
+        themes[key] = theme
+
+    def action_of(key):
+        return StrategyAction.objects.get(
+            theme__strategy__slug=key[0], theme__number=key[1], reference=key[2]
+        )
+
+    # Positions first moved out of the way, so that actions swapping places never meet.
+    moving = [
+        op
+        for op in grouped[F.STRATEGY_ACTIONS]
+        if op.op == plan.CHANGED and "position" in op.values
+    ]
+    for op in moving:
+        StrategyAction.objects.filter(pk=action_of(op.key).pk).update(
+            position=Field("position") + 20000
+        )
+    for op in grouped[F.STRATEGY_ACTIONS]:
+        key = tuple(op.key)
+        values = _dated(op.values, "original_target_date")
+        if op.op == plan.NEW:
+            action = StrategyAction(theme=themes[key[:2]], reference=key[2], **values)
+        else:
+            action = action_of(key)
+            _set(action, values)
+            action.version += 1  # a form opened before the import is now stale
+        _save(action, by)
+
+    for op in grouped[F.SUB_POINTS]:
+        key = tuple(op.key)
+        if op.op == plan.NEW:
+            point = SubPoint(strategy_action=action_of(key[:3]), position=key[3])
+        else:
+            point = SubPoint.objects.get(strategy_action=action_of(key[:3]), position=key[3])
+        _set(point, op.values)
+        _save(point, by)
+
+    for op in grouped[F.ACTION_PARTNERS]:
+        key = tuple(op.key)
+        action = action_of(key[:3])
+        link = ActionPartner.objects.filter(
+            strategy_action=action, partner=partners[key[3]]
+        ).first()
+        link = link or ActionPartner(strategy_action=action, partner=partners[key[3]])
+        _set(link, op.values)
+        _save(link, by)
+
+    def council_of(key):
+        return CouncilAction.objects.get(
+            strategy_action__theme__strategy__slug=key[0],
+            strategy_action__theme__number=key[1],
+            strategy_action__reference=key[2],
+            reference=key[3],
+        )
+
+    moving = [
+        op for op in grouped[F.COUNCIL_ACTIONS] if op.op == plan.CHANGED and "position" in op.values
+    ]
+    for op in moving:
+        CouncilAction.objects.filter(pk=council_of(op.key).pk).update(
+            position=Field("position") + 20000
+        )
+    for op in grouped[F.COUNCIL_ACTIONS]:
+        key = tuple(op.key)
+        values = _dated(op.values, "original_target_date")
+        if "responsible_unit" in values:
+            values["responsible_unit"] = partners[values["responsible_unit"]]
+        if op.op == plan.NEW:
+            council_action = CouncilAction(
+                strategy_action=action_of(key[:3]),
+                reference=key[3],
+                added_by=by,
+                added_at=timezone.now(),
+                **values,
+            )
+        else:
+            council_action = council_of(key)
+            _set(council_action, values)
+            council_action.version += 1
+        _save(council_action, by)
+
+    for op in grouped[F.MILESTONES]:
+        values = _dated(op.values, "due_date")
+        if op.op == plan.NEW:
+            where = values["action"]
+            action = council_of(where) if where[3] else action_of(where)
+            action_services.add_milestone(
+                action=action,
+                added_by=by,
+                title=values["title"],
+                due_date=values["due_date"],
+                owner=partners[values["owner"]],
+            )
+        else:
+            milestone = Milestone.objects.get(pk=op.key[0])
+            action_services.change_milestone(
+                milestone=milestone,
+                changed_by=by,
+                title=values.get("title", milestone.title),
+                due_date=values.get("due_date", milestone.due_date),
+                owner=partners[values["owner"]] if "owner" in values else milestone.owner,
+            )
+
+    _apply_indicators(grouped, strategies, partners, by)
+    return written
+
+
+def _apply_indicators(grouped, strategies, partners, by: User) -> None:
+    definitions = {tuple(op.key): op for op in grouped[F.INDICATORS]}
+    target_changes = defaultdict(dict)
+    for op in grouped[F.TARGETS]:
+        slug, name, date = op.key
+        target_changes[(slug, name)][V.parse_date(date)] = Decimal(op.values["value"])
+    for key in sorted(set(definitions) | set(target_changes)):
+        op = definitions.get(key)
+        fields = {}
+        if op is not None:
+            fields = _dated(op.values, "baseline_date")
+            if "owner" in fields:
+                fields["owner"] = partners[fields["owner"]]
+            if fields.get("baseline_value") is not None:
+                fields["baseline_value"] = Decimal(fields["baseline_value"])
+        if op is not None and op.op == plan.NEW:
+            indicator_services.create_indicator(
+                strategy=strategies[key[0]],
+                created_by=by,
+                name=key[1],
+                targets=[(v, d) for d, v in sorted(target_changes[key].items())],
+                **fields,
+            )
+            continue
+        indicator = Indicator.objects.get(strategy__slug=key[0], name=key[1])
+        targets = None
+        if target_changes.get(key):
+            current = {t.date: t.value for t in indicator.targets.all()}
+            current.update(target_changes[key])
+            targets = [(v, d) for d, v in sorted(current.items())]
+        indicator_services.update_indicator(
+            indicator=indicator, changed_by=by, targets=targets, **fields
+        )
