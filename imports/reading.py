@@ -47,6 +47,18 @@ CORRUPT = (
     "The selected file could not be opened: it may be damaged. Open it, save it again and "
     "choose the new copy"
 )
+# The beginnings of files that are text, or nearly, but no CSV: a PDF, images, RTF, XML and
+# web pages (anything else that is not text fails to decode, or has no column headings).
+NOT_CSV = (
+    b"%pdf",
+    b"\x89png",
+    b"gif8",
+    b"\xff\xd8\xff",
+    b"{\\rtf",
+    b"<?xml",
+    b"<!doctype",
+    b"<html",
+)
 NOT_A_WORKBOOK = "The selected file is a zip file but not an Excel workbook (.xlsx)"
 
 
@@ -111,7 +123,7 @@ def read_upload(upload, columns: dict[str, list[str]], csv_sheet: str) -> Upload
     if size > max_bytes():  # before reading a byte of it
         raise ValidationError(too_big_message(), code="too_big")
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read(16)
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -124,6 +136,8 @@ def read_upload(upload, columns: dict[str, list[str]], csv_sheet: str) -> Upload
         kind = "xlsx"
     elif head.startswith(OLE2_SIGNATURE):
         raise ValidationError(OLD_EXCEL, code="wrong_type")
+    elif head.lstrip().lower().startswith(NOT_CSV):
+        raise ValidationError(WRONG_TYPE, code="wrong_type")
     else:
         sheets = _read_csv(upload, columns, csv_sheet)
         kind = "csv"
@@ -288,7 +302,8 @@ def _read_csv(upload, columns: dict[str, list[str]], name: str) -> dict[str, She
                 if value.startswith("="):
                     column = headers[index] if index < len(headers) else f"column {index + 1}"
                     raise ValidationError(
-                        formula_message(name, f"in row {number}, column ‘{column}’"),
+                        f"The selected file has a formula in row {number}, column ‘{column}’. "
+                        "Replace formulas with their values and choose the file again",
                         code="formula",
                     )
             sheet.rows.append(

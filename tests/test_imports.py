@@ -8,6 +8,8 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -298,3 +300,23 @@ def test_the_pages_preview_then_confirm(client, coordinator):
     # A second confirmation writes nothing more and says why.
     response = client.post(reverse("import_confirm", args=[record.pk]), follow=True)
     assert "already been imported" in response.content.decode()
+
+
+def plan_preview_queries(client, coordinator, size: int) -> int:
+    for _ in range(size):
+        a_plan()
+    data = export_bytes()
+    record = services.preview(upload=upload(data), kind="plan", uploaded_by=coordinator)
+    assert record.error_count == 0
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("import_preview", args=[record.pk]))
+    assert "importing it would change nothing" in response.content.decode()
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_the_plan_preview_reads_a_constant_number_of_queries(client, coordinator):
+    few = plan_preview_queries(client, coordinator, 2)
+    many = plan_preview_queries(client, coordinator, 12)
+    assert few == many
