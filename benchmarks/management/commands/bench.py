@@ -96,6 +96,9 @@ AS_COORDINATOR = {"review_queue"}
 PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
 PAGES.append(("slippage", "Slippage (`/dashboard/slippage/`)", "/dashboard/slippage/"))
 PAGES.append(("report_archive", "Report archive (`/reports/archive/`)", "/reports/archive/"))
+# The spreadsheet import's upload page (issue 14): the coordinator's, with their recent uploads.
+PAGES.append(("import_plan", "Import the plan (`/import/`), as the coordinator", "/import/"))
+AS_COORDINATOR.add("import_plan")
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
