@@ -245,10 +245,12 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
 
 # Spreadsheet imports (imports/reading.py): the largest file read (checked before reading it)
-# and the most rows, over all its sheets. Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's
+# and the most rows in any one sheet. Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's
 # 2.5 MB) are streamed to a temporary file, never held in memory whole.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Files up to this size are read in the request; larger ones by a background job.
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=512 * 1024)
 
 # --- Background jobs (Celery) ----------------------------------------------------------
 # With CELERY_BROKER_URL set (production: Redis), jobs go to a queue that `celery -A config

@@ -1,7 +1,15 @@
 """A spreadsheet uploaded to change the plan or to post progress in bulk (issue 14)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+def stored_name(instance, filename: str) -> str:
+    """Where a large upload waits to be read: a random name, never the one it came with."""
+    return f"imports/{timezone.now():%Y}/{uuid.uuid4().hex}"
 
 
 class ImportRecord(models.Model):
@@ -18,6 +26,8 @@ class ImportRecord(models.Model):
         PROGRESS = "progress", "Progress updates"
 
     class State(models.TextChoices):
+        READING = "reading", "Being read"
+        FAILED = "failed", "Could not be read"
         PREVIEWED = "previewed", "Previewed"
         APPLIED = "applied", "Applied"
         STALE = "stale", "Out of date"
@@ -32,7 +42,18 @@ class ImportRecord(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(
+        "file waiting to be read",
+        upload_to=stored_name,
+        max_length=200,
+        blank=True,
+        help_text="A large upload, kept only until the background job has read it.",
+    )
+    failure = models.TextField(blank=True, help_text="Why the file could not be read.")
     data = models.JSONField(default=dict, help_text="The rows read from the file, by sheet.")
+    preview = models.JSONField(
+        default=dict, help_text="The problems and the first changes, as the preview shows them."
+    )
     preview_digest = models.CharField(max_length=64, blank=True)
     counts = models.JSONField(
         default=dict, help_text="New, changed and unchanged rows per sheet (when applied: written)."

@@ -74,11 +74,19 @@ def too_big_message() -> str:
     return f"The selected file must be smaller than {size_text(max_bytes())}"
 
 
-def too_many_rows_message() -> str:
+def too_many_rows_message(sheet: str = "") -> str:
+    where = f"sheet ‘{sheet}’ of the selected file" if sheet else "selected file"
     return (
-        f"The selected file has more than {max_rows():,} rows. Split it into files of "
+        f"The {where} has more than {max_rows():,} rows. Split it into files of "
         f"{max_rows():,} rows or fewer and import each"
     )
+
+
+#: The most sheets a workbook may have (the export has eleven).
+MAX_SHEETS = 30
+TOO_MANY_SHEETS = (
+    f"The selected file has more than {MAX_SHEETS} sheets: keep only the sheets of the plan"
+)
 
 
 def formula_message(sheet: str, reference: str) -> str:
@@ -111,12 +119,10 @@ class Upload:
         return {name: sheet.as_json() for name, sheet in self.sheets.items()}
 
 
-def read_upload(upload, columns: dict[str, list[str]], csv_sheet: str) -> Upload:
-    """The sheets of `upload` named in `columns` (sheet: the headings an import reads), each
-    row keeping only those columns. A CSV file is the one sheet `csv_sheet`.
-
-    Raises ValidationError, with a message for the person, for a file that must not be read.
-    """
+def check_upload(upload) -> tuple[str, str]:
+    """The checks that read little of the file: its size (before reading it), whether it is
+    empty, its type by its content, and for a workbook the zip's directory (zip bombs,
+    macros). Returns (kind, sha256): kind "xlsx" or "csv". Raises ValidationError."""
     size = upload.size
     if size is None or size == 0:
         raise ValidationError(EMPTY, code="empty")
@@ -125,25 +131,37 @@ def read_upload(upload, columns: dict[str, list[str]], csv_sheet: str) -> Upload
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     if head.startswith(b"PK\x03\x04"):
         _check_zip(upload)
-        upload.seek(0)
-        sheets = _read_workbook(upload, columns)
         kind = "xlsx"
     elif head.startswith(OLE2_SIGNATURE):
         raise ValidationError(OLD_EXCEL, code="wrong_type")
     elif head.lstrip().lower().startswith(NOT_CSV):
         raise ValidationError(WRONG_TYPE, code="wrong_type")
     else:
-        sheets = _read_csv(upload, columns, csv_sheet)
         kind = "csv"
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return kind, digest.hexdigest()
+
+
+def read_upload(upload, columns: dict[str, list[str]], csv_sheet: str) -> Upload:
+    """The sheets of `upload` named in `columns` (sheet: the headings an import reads), each
+    row keeping only those columns. A CSV file is the one sheet `csv_sheet`.
+
+    Raises ValidationError, with a message for the person, for a file that must not be read.
+    """
+    kind, sha256 = check_upload(upload)
+    if kind == "xlsx":
+        sheets = _read_workbook(upload, columns)
+    else:
+        sheets = _read_csv(upload, columns, csv_sheet)
     if not any(sheet.rows for sheet in sheets.values()):
         raise ValidationError(NO_ROWS, code="no_rows")
-    return Upload(kind=kind, sha256=digest.hexdigest(), size=size, sheets=sheets)
+    return Upload(kind=kind, sha256=sha256, size=upload.size, sheets=sheets)
 
 
 def _check_zip(upload) -> None:
@@ -202,19 +220,21 @@ def _value(value):
 
 
 class _Rows:
-    """Counts rows over the whole file, refusing the file past the cap."""
+    """Counts a sheet's rows, refusing the file past the cap (per sheet: the export of a
+    large plan has more rows over all its sheets than in any one; with at most MAX_SHEETS
+    sheets, the whole stays bounded)."""
 
-    def __init__(self):
+    def __init__(self, sheet: str = ""):
+        self.sheet = sheet
         self.count = 0
 
     def add(self) -> None:
         self.count += 1
         if self.count > max_rows():
-            raise ValidationError(too_many_rows_message(), code="too_many_rows")
+            raise ValidationError(too_many_rows_message(self.sheet), code="too_many_rows")
 
 
 def _read_workbook(upload, columns: dict[str, list[str]]) -> dict[str, Sheet]:
-    counter = _Rows()
     try:
         workbook = load_workbook(upload, read_only=True, data_only=False, keep_links=False)
     except ValidationError:
@@ -223,7 +243,10 @@ def _read_workbook(upload, columns: dict[str, list[str]]) -> dict[str, Sheet]:
         raise ValidationError(CORRUPT, code="corrupt") from error
     sheets: dict[str, Sheet] = {}
     try:
+        if len(workbook.worksheets) > MAX_SHEETS:
+            raise ValidationError(TOO_MANY_SHEETS, code="too_many_sheets")
         for worksheet in workbook.worksheets:
+            counter = _Rows(worksheet.title)
             wanted = columns.get(worksheet.title.strip())
             if wanted is None:
                 # Sheets an import does not read (the indicators' figures, say) are still

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F as Field
@@ -56,26 +57,93 @@ def _compare(record: ImportRecord):
     return plan.compare(record.data)
 
 
-def preview(*, upload, kind: str, uploaded_by: User) -> ImportRecord:
-    """Read and check the uploaded file, compare it with the plan and keep the result for
-    the person to confirm. Raises ValidationError for a file that cannot be read (nothing
-    is kept)."""
-    csv_sheet = progress.SHEET if kind == ImportRecord.Kind.PROGRESS else F.STRATEGY_ACTIONS
-    read = reading.read_upload(upload, _columns(kind), csv_sheet)
-    record = ImportRecord(
-        kind=kind,
-        file_name=(upload.name or "upload")[-255:],
-        sha256=read.sha256,
-        size=read.size,
-        uploaded_by=uploaded_by,
-        data=read.as_json(),
-    )
+def _previewed(record: ImportRecord, read: reading.Upload) -> None:
+    """Keep what was read and what it would change on the record, ready to confirm."""
+    record.data = read.as_json()
+    record.sha256, record.size = read.sha256, read.size
     comparison = _compare(record)
     record.preview_digest = comparison.digest
     record.counts = comparison.counts
     record.error_count = len(comparison.errors)
+    record.preview = {
+        "errors": [error.as_json() for error in comparison.errors[: plan.SHOWN]],
+        "changes": [op.as_json() for op in comparison.operations[: plan.SHOWN]],
+        "change_count": len(comparison.operations),
+    }
+    record.state = ImportRecord.State.PREVIEWED
+
+
+def _csv_sheet(kind: str) -> str:
+    return progress.SHEET if kind == ImportRecord.Kind.PROGRESS else F.STRATEGY_ACTIONS
+
+
+def preview(*, upload, kind: str, uploaded_by: User) -> ImportRecord:
+    """Read and check the uploaded file, compare it with the plan and keep the result for
+    the person to confirm. Raises ValidationError for a file that cannot be read (nothing
+    is kept)."""
+    read = reading.read_upload(upload, _columns(kind), _csv_sheet(kind))
+    record = ImportRecord(
+        kind=kind, file_name=_name(upload), uploaded_by=uploaded_by, sha256=read.sha256, size=0
+    )
+    _previewed(record, read)
     record.save()
     return record
+
+
+def _name(upload) -> str:
+    return (upload.name or "upload").replace("\\", "/").rsplit("/", 1)[-1][-255:]
+
+
+def start(*, upload, kind: str, uploaded_by: User) -> ImportRecord:
+    """Preview an upload: a small file at once, in the request; a large one (reading 10,000
+    actions takes openpyxl some 20 seconds) by a background job, once the quick checks
+    (size, type, zip, macros) have passed. Raises ValidationError from those checks, or, for
+    a small file, from reading it: nothing is kept."""
+    if upload.size is not None and upload.size <= settings.IMPORT_INLINE_BYTES:
+        return preview(upload=upload, kind=kind, uploaded_by=uploaded_by)
+    _kind, sha256 = reading.check_upload(upload)
+    record = ImportRecord.objects.create(
+        kind=kind,
+        state=ImportRecord.State.READING,
+        file_name=_name(upload),
+        sha256=sha256,
+        size=upload.size,
+        uploaded_by=uploaded_by,
+        file=upload,
+    )
+    from .tasks import read_import
+
+    transaction.on_commit(lambda: read_import.delay(record.pk))
+    return record
+
+
+def read_stored(record_id: int) -> None:
+    """The background job: read a stored upload, keep its preview or why it could not be
+    read, and delete the file either way."""
+    record = ImportRecord.objects.get(pk=record_id)
+    if record.state != ImportRecord.State.READING:
+        return  # read already (a job given again after its worker died)
+    try:
+        with record.file.open("rb") as stored:
+            read = reading.read_upload(stored, _columns(record.kind), _csv_sheet(record.kind))
+    except ValidationError as refusal:
+        record.state, record.failure = ImportRecord.State.FAILED, refusal.messages[0]
+    else:
+        _previewed(record, read)
+    record.file.delete(save=False)
+    record.save()
+
+
+def give_up(record_id: int) -> None:
+    """The job failed past its retries: say so on the record, delete the file."""
+    record = ImportRecord.objects.filter(pk=record_id).first()
+    if record is None:
+        return
+    record.state = ImportRecord.State.FAILED
+    record.failure = "The file could not be read just now. Upload it again later."
+    if record.file:
+        record.file.delete(save=False)
+    record.save()
 
 
 def comparison_of(record: ImportRecord):

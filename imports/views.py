@@ -13,7 +13,7 @@ from accounts import permissions
 from reports.exports import XLSX_CONTENT_TYPE
 from reports.plan_format import IMPORT_COLUMNS
 
-from . import plan, progress, services
+from . import progress, services
 from .forms import UploadForm
 from .models import ImportRecord
 
@@ -34,7 +34,7 @@ def _upload(request: HttpRequest, kind: str, template: str, context: dict) -> Ht
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.preview(
+            record = services.start(
                 upload=form.cleaned_data["file"], kind=kind, uploaded_by=request.user
             )
         except ValidationError as error:
@@ -82,20 +82,33 @@ def _own(request: HttpRequest, pk: int) -> ImportRecord:
 @require_safe
 @_importer
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the file would change, its problems, and the button to confirm it."""
+    """What the file would change and its problems, as kept when it was read (so the page
+    costs the same whatever the file's size), and the button to confirm it."""
     record = _own(request, pk)
     context = {"record": record}
     if record.state == ImportRecord.State.PREVIEWED:
-        comparison = services.comparison_of(record)
-        errors = Paginator(comparison.errors, 100).get_page(request.GET.get("errors"))
-        changes = comparison.operations[: plan.SHOWN]
+        kept = record.preview
+        problems = [
+            {"sheet": sheet, "row": row, "column": column, "message": message}
+            for sheet, row, column, message in kept.get("errors", [])
+        ]
+        changes = [
+            {
+                **change,
+                "differences": [
+                    (name.replace("_", " "), change["before"].get(name), value)
+                    for name, value in change["values"].items()
+                ],
+            }
+            for change in kept.get("changes", [])
+        ]
         context |= {
-            "comparison": comparison,
-            "errors": errors,
+            "errors": Paginator(problems, 100).get_page(request.GET.get("errors")),
+            "error_count": record.error_count,
             "changes": changes,
-            "more_changes": len(comparison.operations) - len(changes),
-            "stale": comparison.digest != record.preview_digest,
-            "counts": sorted(comparison.counts.items(), key=_sheet_order),
+            "more_changes": kept.get("change_count", 0) - len(changes),
+            "more_errors": record.error_count - len(problems),
+            "counts": sorted(record.counts.items(), key=_sheet_order),
         }
     return render(request, "imports/preview.html", context)
 

@@ -123,17 +123,35 @@ def test_a_csv_not_in_utf8(importer):
     assert refused(importer, data, "plan.csv", "text/csv") == reading.NOT_UTF8
 
 
-def test_more_than_50000_rows(importer):
+def test_more_than_50000_rows_read_in_the_background(importer, django_capture_on_commit_callbacks):
     row = "s,1,T1.1,1,An action\n"
     data = (HEADER + row * 50_000).encode()  # 50,001 rows with the headings
-    assert refused(importer, data, "plan.csv", "text/csv") == reading.too_many_rows_message()
-    assert "50,000" in reading.too_many_rows_message()
+    before = plan_dump()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = importer.post(
+            reverse("import_plan"), {"file": SimpleUploadedFile("big.csv", data, "text/csv")}
+        )
+    record = ImportRecord.objects.get()
+    assert response["Location"] == reverse("import_preview", args=[record.pk])
+    assert record.state == ImportRecord.State.FAILED
+    assert record.failure == reading.too_many_rows_message()
+    assert "more than 50,000 rows" in record.failure
+    assert not record.file  # the upload is not kept
+    assert record.data == {}
+    assert plan_dump() == before
+    page = importer.get(response["Location"]).content.decode()
+    assert "The file could not be imported" in page
+    assert "more than 50,000 rows" in page
+    assert "Confirm and import" not in page
 
 
 def test_more_rows_than_the_cap_in_a_workbook(importer, settings):
     settings.IMPORT_MAX_ROWS = 10
     data = xlsx([HEADER.strip().split(",")] + [["s", 1, f"T1.{n}", n, "x"] for n in range(1, 11)])
-    assert refused(importer, data) == reading.too_many_rows_message()
+    assert refused(importer, data) == reading.too_many_rows_message("Strategy actions")
+    assert "sheet ‘Strategy actions’ of the selected file has more than 10 rows" in (
+        reading.too_many_rows_message("Strategy actions")
+    )
 
 
 def test_a_file_over_the_size_limit(importer, settings):

@@ -320,3 +320,32 @@ def test_the_plan_preview_reads_a_constant_number_of_queries(client, coordinator
     few = plan_preview_queries(client, coordinator, 2)
     many = plan_preview_queries(client, coordinator, 12)
     assert few == many
+
+
+@pytest.mark.django_db
+def test_a_large_file_is_read_by_a_background_job_then_confirmed(
+    client, coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_BYTES = 0  # every file counts as large
+    action = a_plan()
+    client.force_login(coordinator)
+    data = edited(export_bytes(), F.STRATEGY_ACTIONS, "Strategy action", 2, "Read later")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("import_plan"), {"file": upload(data)})
+    record = ImportRecord.objects.get()
+    assert record.state == ImportRecord.State.READING
+    assert record.file  # kept in storage until the job reads it
+    assert "The file is being read" in client.get(response["Location"]).content.decode()
+    stored = record.file.name
+    for callback in callbacks:
+        callback()  # the job (run in-process without a broker)
+    record.refresh_from_db()
+    assert record.state == ImportRecord.State.PREVIEWED
+    assert not record.file
+    assert not record.file.storage.exists(stored)
+    assert record.counts[F.STRATEGY_ACTIONS]["changed"] == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Read later" in page
+    client.post(reverse("import_confirm", args=[record.pk]))
+    action.refresh_from_db()
+    assert action.text == "Read later"
