@@ -256,7 +256,7 @@ def compare(data: dict) -> Comparison:
         key = (
             read("Strategy key", V.slug, name="the strategy key"),
             read("Theme number", V.whole, name="the theme number"),
-            read("Reference", V.text, required=True, max_length=20, name="the reference"),
+            read("Reference", V.text, required=True, max_length=20, name="the reference", key=True),
         )
         wanted = {
             "position": read("Position", V.whole, name="the position"),
@@ -364,7 +364,7 @@ def compare(data: dict) -> Comparison:
     for number, read, problems in sheet.each():
         key = (
             *_action_key(read, "Strategy action reference"),
-            read("Reference", V.text, required=True, max_length=20, name="the reference"),
+            read("Reference", V.text, required=True, max_length=20, name="the reference", key=True),
         )
         wanted = {
             "position": read("Position", V.whole, name="the position"),
@@ -448,6 +448,7 @@ def compare(data: dict) -> Comparison:
                 V.text,
                 max_length=20,
                 name="the council action reference",
+                key=True,
             ),
         ]
         wanted = {
@@ -521,7 +522,14 @@ def compare(data: dict) -> Comparison:
     for number, read, problems in sheet.each():
         key = (
             read("Strategy key", V.slug, name="the strategy key"),
-            read("Indicator", V.text, required=True, max_length=200, name="the indicator's name"),
+            read(
+                "Indicator",
+                V.text,
+                required=True,
+                max_length=200,
+                name="the indicator's name",
+                key=True,
+            ),
         )
         wanted = {
             "definition": read(
@@ -573,7 +581,14 @@ def compare(data: dict) -> Comparison:
     for number, read, problems in sheet.each():
         key = (
             read("Strategy key", V.slug, name="the strategy key"),
-            read("Indicator", V.text, required=True, max_length=200, name="the indicator's name"),
+            read(
+                "Indicator",
+                V.text,
+                required=True,
+                max_length=200,
+                name="the indicator's name",
+                key=True,
+            ),
             read("Target date", V.date, required=True, name="the target date"),
         )
         wanted = {"value": read("Target value", V.amount, required=True, name="the target value")}
@@ -601,7 +616,7 @@ def _action_key(read, column: str) -> tuple:
     return (
         read("Strategy key", V.slug, name="the strategy key"),
         read("Theme number", V.whole, name="the theme number"),
-        read(column, V.text, required=True, max_length=20, name="the action reference"),
+        read(column, V.text, required=True, max_length=20, name="the action reference", key=True),
     )
 
 

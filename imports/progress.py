@@ -81,7 +81,7 @@ def compare(data: dict, uploaded_by: User) -> Comparison:
         key = (
             read("Strategy key", V.slug, name="the strategy key"),
             read("Theme number", V.whole, name="the theme number"),
-            read("Reference", V.text, required=True, max_length=20, name="the reference"),
+            read("Reference", V.text, required=True, max_length=20, name="the reference", key=True),
         )
         status = read("Status", V.choice, choices=Status, name="the status")
         percent = read("Percent complete", V.whole, low=0, high=100, name="the percent complete")

@@ -22,19 +22,25 @@ def blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(value, *, required: bool = False, max_length: int | None = None, name: str = "") -> str:
+def text(
+    value, *, required: bool = False, max_length: int | None = None, name: str = "", key=False
+) -> str:
+    """Text as it is in the cell: the plan's words are compared and kept exactly (a space at
+    the end is part of them, or a round trip would change them); a key is stripped."""
     if blank(value):
         if required:
             raise Problem(f"Enter {name}")
         return ""
-    result = str(value).strip() if not isinstance(value, str) else value.strip()
+    result = value if isinstance(value, str) else str(value)
+    if key:
+        result = result.strip()
     if max_length is not None and len(result) > max_length:
         raise Problem(f"{name[0].upper()}{name[1:]} must be {max_length:,} characters or fewer")
     return result
 
 
 def slug(value, *, name: str) -> str:
-    result = text(value, required=True, name=name, max_length=100)
+    result = text(value, required=True, name=name, max_length=100, key=True)
     if not SLUG.match(result):
         raise Problem(
             f"{name[0].upper()}{name[1:]} must be letters, numbers, hyphens or underscores only"

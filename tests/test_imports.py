@@ -349,3 +349,62 @@ def test_a_large_file_is_read_by_a_background_job_then_confirmed(
     client.post(reverse("import_confirm", args=[record.pk]))
     action.refresh_from_db()
     assert action.text == "Read later"
+
+
+@pytest.mark.django_db
+def test_the_csv_export_imports_as_the_strategy_actions_sheet_unchanged(report, coordinator):
+    actions = exports.export_actions(StrategyAction.objects.all())
+    data = "".join(exports.csv_lines(actions)).encode()
+    before = plan_dump()
+    record = services.preview(
+        upload=upload(data, "plan.csv", "text/csv"), kind="plan", uploaded_by=coordinator
+    )
+    assert record.error_count == 0, record.preview["errors"][:5]
+    assert record.counts == {
+        F.STRATEGY_ACTIONS: {
+            "new": 0,
+            "changed": 0,
+            "unchanged": StrategyAction.objects.count(),
+        }
+    }
+    services.confirm(record=record, confirmed_by=coordinator)
+    assert plan_dump() == before
+
+
+@pytest.mark.django_db
+def test_words_are_kept_exactly_and_a_trailing_space_is_a_change(coordinator):
+    action = a_plan()
+    data = edited(export_bytes(), F.STRATEGY_ACTIONS, "Strategy action", 2, action.text + " ")
+    record = services.preview(upload=upload(data), kind="plan", uploaded_by=coordinator)
+    assert record.counts[F.STRATEGY_ACTIONS]["changed"] == 1
+    data = edited(export_bytes(), F.STRATEGY_ACTIONS, "Reference", 2, f" {action.reference} ")
+    record = services.preview(upload=upload(data), kind="plan", uploaded_by=coordinator)
+    assert record.counts[F.STRATEGY_ACTIONS] == {"new": 0, "changed": 0, "unchanged": 1}
+
+
+@pytest.mark.django_db
+def test_two_actions_can_swap_positions_and_a_clash_is_an_error(coordinator):
+    first = StrategyActionFactory(position=1, reference="T1.1")
+    second = StrategyActionFactory(theme=first.theme, position=2, reference="T1.2")
+    slug, number = first.theme.strategy.slug, first.theme.number
+    headers = ["Strategy key", "Theme number", "Reference", "Position", "Strategy action"]
+    swapped = workbook(
+        {
+            F.STRATEGY_ACTIONS: [
+                headers,
+                [slug, number, "T1.1", 2, first.text],
+                [slug, number, "T1.2", 1, second.text],
+            ]
+        }
+    )
+    record = services.preview(upload=upload(swapped), kind="plan", uploaded_by=coordinator)
+    services.confirm(record=record, confirmed_by=coordinator)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+    clash = workbook({F.STRATEGY_ACTIONS: [headers, [slug, number, "T1.1", 1, first.text]]})
+    record = services.preview(upload=upload(clash), kind="plan", uploaded_by=coordinator)
+    [error] = services.comparison_of(record).errors
+    assert (error.row, error.column) == (2, "Position")
+    assert "would both be at position 1" in error.message
