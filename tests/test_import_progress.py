@@ -195,3 +195,12 @@ def test_the_preview_page_reads_a_constant_number_of_queries(client, coordinator
     many = preview_page_queries(client, coordinator, 60)
     assert few == many
     assert many <= 15
+
+
+def test_the_rounds_page_links_importers_to_the_imports(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("rounds")).content.decode()
+    assert reverse("import_progress") in page
+    assert reverse("import_plan") in page
+    client.force_login(UserFactory(role=Role.CABINET_MEMBER))
+    assert reverse("import_progress") not in client.get(reverse("rounds")).content.decode()
