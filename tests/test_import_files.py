@@ -186,3 +186,23 @@ def test_a_zip_bomb(importer):
     assert len(buffer.getvalue()) < 100_000
     message = refused(importer, buffer.getvalue())
     assert "too large once opened" in message
+
+
+def test_a_huge_upload_is_not_kept_and_is_refused_for_its_size(importer, settings):
+    settings.FILE_UPLOAD_MAX_BYTES = settings.IMPORT_MAX_BYTES = 200_000
+    data = (HEADER + "s,1,T1.1,1,An action\n" * 20_000).encode()  # about 450 KB
+    assert refused(importer, data, "plan.csv", "text/csv") == reading.too_big_message()
+
+
+def test_the_upload_handler_keeps_nothing_past_the_limit(settings):
+    from config.uploads import SizeLimitHandler, TooBig
+
+    settings.FILE_UPLOAD_MAX_BYTES = 10
+    handler = SizeLimitHandler()
+    handler.new_file("file", "plan.csv", "text/csv", 30)
+    assert handler.receive_data_chunk(b"12345", 0) == b"12345"
+    assert handler.receive_data_chunk(b"678901", 5) is None
+    assert handler.receive_data_chunk(b"more", 11) is None
+    kept = handler.file_complete(15)
+    assert isinstance(kept, TooBig)
+    assert (kept.size, kept.read()) == (15, b"")
