@@ -251,6 +251,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # Files up to this size are read in the request; larger ones by a background job.
 IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=512 * 1024)
+# A confirmation writing more rows than this is applied by a background job.
+IMPORT_INLINE_CHANGES = env.int("IMPORT_INLINE_CHANGES", default=200)
 # No upload is kept past the largest any form reads (config/uploads.py): a larger one is
 # refused by its form's size check, and never fills the disk.
 FILE_UPLOAD_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES)

@@ -29,6 +29,7 @@ class ImportRecord(models.Model):
         READING = "reading", "Being read"
         FAILED = "failed", "Could not be read"
         PREVIEWED = "previewed", "Previewed"
+        APPLYING = "applying", "Being imported"
         APPLIED = "applied", "Applied"
         STALE = "stale", "Out of date"
 

@@ -18,3 +18,14 @@ def read_import(self, record_id: int) -> None:
             services.give_up(record_id)
             raise
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def apply_import(self, record_id: int, user_id: int) -> None:
+    try:
+        services.apply_queued(record_id, user_id)
+    except Exception as error:
+        if self.request.retries >= self.max_retries:
+            services.give_up_applying(record_id)
+            raise
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error

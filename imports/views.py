@@ -123,9 +123,13 @@ def _sheet_order(item):
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = _own(request, pk)
     try:
-        services.confirm(record=record, confirmed_by=request.user)
+        if services.runs_in_background(record):
+            services.queue_confirm(record=record, confirmed_by=request.user)
+        else:
+            services.confirm(record=record, confirmed_by=request.user)
     except (services.Stale, services.NotApplicable) as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"{record.file_name} has been imported.")
+        if not services.runs_in_background(record):
+            messages.success(request, f"{record.file_name} has been imported.")
     return redirect("import_preview", pk=record.pk)

@@ -408,3 +408,57 @@ def test_two_actions_can_swap_positions_and_a_clash_is_an_error(coordinator):
     [error] = services.comparison_of(record).errors
     assert (error.row, error.column) == (2, "Position")
     assert "would both be at position 1" in error.message
+
+
+@pytest.mark.django_db
+def test_a_large_confirmation_is_applied_by_a_background_job(
+    client, coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_CHANGES = 0  # every confirmation counts as large
+    action = a_plan()
+    client.force_login(coordinator)
+    data = edited(export_bytes(), F.STRATEGY_ACTIONS, "Strategy action", 2, "Applied later")
+    client.post(reverse("import_plan"), {"file": upload(data)})
+    record = ImportRecord.objects.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.state == ImportRecord.State.APPLYING
+    action.refresh_from_db()
+    assert action.text != "Applied later"  # nothing yet
+    page = client.get(reverse("import_preview", args=[record.pk])).content.decode()
+    assert "The changes are being made" in page
+    # A second confirmation meanwhile is refused, and queues nothing.
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        client.post(reverse("import_confirm", args=[record.pk]))
+    assert again == []
+    for callback in callbacks:
+        callback()
+    record.refresh_from_db()
+    assert record.state == ImportRecord.State.APPLIED
+    action.refresh_from_db()
+    assert action.text == "Applied later"
+    assert action.history.first().history_user == coordinator
+
+
+@pytest.mark.django_db
+def test_a_queued_confirmation_of_a_changed_plan_writes_nothing(
+    client, coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_CHANGES = 0
+    action = a_plan()
+    client.force_login(coordinator)
+    data = edited(export_bytes(), F.STRATEGY_ACTIONS, "Strategy action", 2, "Applied later")
+    client.post(reverse("import_plan"), {"file": upload(data)})
+    record = ImportRecord.objects.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("import_confirm", args=[record.pk]))
+    StrategyAction.objects.filter(pk=action.pk).update(text="Changed meanwhile")
+    for callback in callbacks:
+        callback()
+    record.refresh_from_db()
+    assert record.state == ImportRecord.State.STALE
+    action.refresh_from_db()
+    assert action.text == "Changed meanwhile"
+    page = client.get(reverse("import_preview", args=[record.pk])).content.decode()
+    assert "The plan changed after this preview, so it was not imported" in page
