@@ -544,3 +544,25 @@ def can_manage_api_tokens(user) -> bool:
 def check_can_manage_api_tokens(user) -> None:
     if not can_manage_api_tokens(user):
         raise PermissionDenied("You have not been given a role in this service yet.")
+
+
+# --- Spreadsheet import (issue 14) --------------------------------------------------------
+
+
+def can_import_plan(user) -> bool:
+    """Change the plan, or post progress in bulk, from a spreadsheet: the Forum coordinator
+    and administrators."""
+    return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR)
+
+
+def check_can_import_plan(user) -> None:
+    if not can_import_plan(user):
+        raise PermissionDenied(
+            "Only the Forum coordinator and administrators can import from a spreadsheet."
+        )
+
+
+def imports_of(user, records):
+    """The imports a person may see and confirm: any, for those who may import (the
+    coordinator and administrators share the work); for anyone else none ("not found")."""
+    return records if can_import_plan(user) else records.none()

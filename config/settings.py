@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "demo",
     "django.contrib.sitemaps",  # the public site's sitemap (issue 14)
     "publication",  # the public progress site and open data (issue 14)
+    "imports",
 ]
 # The API (issue 14): Django REST framework, personal tokens stored hashed (django-rest-knox),
 # the OpenAPI schema (drf-spectacular) and Swagger UI's files served from here (the sidecar).
@@ -251,6 +252,24 @@ MEDIA_URL = "media/"  # never served directly: downloads go through a view that 
 # update or council input may carry.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
+
+# Spreadsheet imports (imports/reading.py): the largest file read (checked before reading it)
+# and the most rows in any one sheet. Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's
+# 2.5 MB) are streamed to a temporary file, never held in memory whole.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Files up to this size are read in the request; larger ones by a background job.
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=512 * 1024)
+# A confirmation writing more rows than this is applied by a background job.
+IMPORT_INLINE_CHANGES = env.int("IMPORT_INLINE_CHANGES", default=200)
+# No upload is kept past the largest any form reads (config/uploads.py): a larger one is
+# refused by its form's size check, and never fills the disk.
+FILE_UPLOAD_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Background jobs (Celery) ----------------------------------------------------------
 # With CELERY_BROKER_URL set (production: Redis), jobs go to a queue that `celery -A config

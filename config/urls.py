@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("publication.urls")),  # the public site, open data, sitemap (issue 14)
     path("", include("api.urls")),  # the API, its schema and docs, API tokens (issue 14)
+    path("", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

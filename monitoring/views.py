@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.permissions import can_manage_rounds, check_can_manage_rounds, plan_reader_required
+from accounts.permissions import (
+    can_import_plan,
+    can_manage_rounds,
+    check_can_manage_rounds,
+    plan_reader_required,
+)
 
 from . import services
 from .forms import NAME_TAKEN, OpenRoundForm
@@ -71,6 +76,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "counts": RoundCounts.of(round_progress(open_round)) if open_round else None,
         "past_rounds": [r for r in rounds if not r.is_open],
         "can_open": can_manage_rounds(request.user) and open_round is None,
+        "can_import": can_import_plan(request.user),  # issue 14
         "overdue": open_round is not None and timezone.localdate() > open_round.due_date,
         "breadcrumbs": [("The plan", reverse("plan")), ("Monitoring rounds", "")],
     }

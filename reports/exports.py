@@ -51,6 +51,7 @@ from actions.models import ActionPartner, CouncilAction, StrategyAction, SubPoin
 from actions.status import CLOSED, SEVERITY, Status
 from themes.models import Theme
 
+from . import plan_format
 from .indicator_figures import INDICATOR_HEADERS, indicator_rows
 
 CHUNK_SIZE = 2000
@@ -80,6 +81,10 @@ STRATEGY_ACTION_HEADERS = [
     "The council's view",
     "Views differ",
     "Proposed council actions",
+    # The keys an import matches rows by (reports/plan_format.py), after what Cabinet reads.
+    "Strategy key",
+    "Theme number",
+    "Position",
 ]
 
 COUNCIL_ACTION_HEADERS = [
@@ -101,6 +106,11 @@ COUNCIL_ACTION_HEADERS = [
     "Latest commentary",
     "Resources",
     "Added after the report",
+    # The keys an import matches rows by (reports/plan_format.py).
+    "Strategy key",
+    "Theme number",
+    "Position",
+    "Responsible unit key",
 ]
 
 # A cell starting with one of these may be run as a formula by a spreadsheet.
@@ -201,6 +211,8 @@ ACTION_FIELDS = (
     "last_update__next_steps",
     "council_worst",
     "council_references",
+    "theme__strategy__slug",
+    "position",
     "pk",
 )
 
@@ -227,6 +239,10 @@ COUNCIL_ACTION_FIELDS = (
     "last_input__commentary",
     "last_input__resources",
     "added_by_id",
+    "strategy_action__theme__strategy__slug",
+    "strategy_action__theme__number",
+    "position",
+    "responsible_unit__slug",
     "pk",
 )
 
@@ -323,6 +339,8 @@ def action_rows(actions: QuerySet[StrategyAction]) -> Iterator[list]:
         next_steps,
         worst,
         council_references,
+        strategy_slug,
+        position,
         _pk,
     ) in actions.values_list(*ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE):
         updated = updated_at is not None
@@ -349,6 +367,9 @@ def action_rows(actions: QuerySet[StrategyAction]) -> Iterator[list]:
             council_view,
             differ,
             _lines(council_references),
+            strategy_slug,
+            theme_number,
+            position,
         ]
 
 
@@ -384,6 +405,10 @@ def council_action_rows(council_actions: QuerySet[CouncilAction]) -> Iterator[li
         commentary,
         resources,
         added_by_id,
+        strategy_slug,
+        theme_number,
+        position,
+        unit_slug,
         _pk,
     ) in council_actions.values_list(*COUNCIL_ACTION_FIELDS).iterator(chunk_size=CHUNK_SIZE):
         latest = input_at is not None
@@ -410,6 +435,10 @@ def council_action_rows(council_actions: QuerySet[CouncilAction]) -> Iterator[li
             commentary if latest else "",
             resources if latest else "",
             _yes_no(added_by_id is not None),  # as CouncilAction.added_after_report
+            strategy_slug,
+            theme_number,
+            position,
+            unit_slug or "",
         ]
 
 
@@ -694,6 +723,8 @@ def write_workbook(
                     council_action_rows(export_council_actions(actions)),
                 ),
                 ("Indicators", INDICATOR_HEADERS, indicator_rows()),
+                # What an import needs that the sheets above do not carry (issue 14).
+                *plan_format.sheets(actions),
             ],
         )
     counter.done()

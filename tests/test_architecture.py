@@ -23,6 +23,7 @@ LAYERS = {
     "indicators": 4,  # indicators with targets and measured values (issue 13)
     "reports": 5,
     "publication": 5,  # the public site and open data (issue 14): reads reports' figures
+    "imports": 5,  # the plan and progress in from a spreadsheet (issue 14)
     "demo": 6,  # made-up demo progress (load_demo), development only
     "config": 6,  # settings, root URLs and service-wide views: the top
     "benchmarks": 6,  # development only (installed when DEBUG is on)

@@ -112,7 +112,7 @@ def test_the_background_workbook_has_both_sheets(
     download = Download.objects.get()
     fetched = client.get(reverse("download_file", args=[download.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(content(fetched)), read_only=True)
-    assert workbook.sheetnames == ["Strategy actions", "Proposed council actions", "Indicators"]
+    assert workbook.sheetnames[:3] == ["Strategy actions", "Proposed council actions", "Indicators"]
     # Write-only workbooks record no dimensions, so the rows are counted.
     assert len(list(workbook["Strategy actions"].iter_rows())) == 1 + len(plan)
 

@@ -55,6 +55,10 @@ CSV_HEADER = [
     "The council's view",
     "Views differ",
     "Proposed council actions",
+    # The keys an import matches rows by (issue 14).
+    "Strategy key",
+    "Theme number",
+    "Position",
 ]
 COUNCIL_HEADER = [
     "Strategy action reference",
@@ -75,6 +79,24 @@ COUNCIL_HEADER = [
     "Latest commentary",
     "Resources",
     "Added after the report",
+    "Strategy key",
+    "Theme number",
+    "Position",
+    "Responsible unit key",
+]
+# The sheets of the workbook: the Cabinet readers' three, then those an import reads (issue 14).
+SHEETS = [
+    "Strategy actions",
+    "Proposed council actions",
+    "Indicators",
+    "Strategies",
+    "Themes",
+    "Sub-points",
+    "Partners",
+    "Action partners",
+    "Milestones",
+    "Indicator definitions",
+    "Indicator targets",
 ]
 T1_1_TEXT = (
     "Organise a joint media campaign between partners to raise awareness of the new"
@@ -276,8 +298,10 @@ def test_queries_do_not_grow_with_the_plan(user_client, url_name):
     assert ten == sixty
     # The count that decides between the request and a background job, then one query per
     # sheet: the strategy actions (partners and council actions in per-row subqueries); the
-    # workbook's second, its proposed council actions.
-    assert sixty[1] == 1 + (1 if url_name == "export_csv" else 2)
+    # workbook's second, its proposed council actions; and the sheets an import reads (issue
+    # 14), one query each that reads the plan's actions (strategies, themes, sub-points,
+    # action partners, milestones).
+    assert sixty[1] == 1 + (1 if url_name == "export_csv" else 2 + 5)
 
 
 def test_csv_is_one_query_however_many_chunks(user_client, monkeypatch):
@@ -307,7 +331,7 @@ def test_workbook_has_both_sheets_of_the_report(report, user_client):
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="action-plan-{today}.xlsx"'
     book = workbook(response)
-    assert book.sheetnames == ["Strategy actions", "Proposed council actions", "Indicators"]
+    assert book.sheetnames == SHEETS
     actions_sheet, council_sheet = book["Strategy actions"], book["Proposed council actions"]
     assert [c.value for c in actions_sheet[1]] == CSV_HEADER
     assert [c.value for c in council_sheet[1]] == COUNCIL_HEADER

@@ -62,6 +62,7 @@ from actions.forms import (
 )
 from actions.models import CouncilAction, StrategyAction
 from discussion.forms import CommentForm, HideCommentForm
+from imports.forms import UploadForm
 from indicators.forms import SPARE_TARGETS, IndicatorForm, ValueForm, ValueReviewForm
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
 from reports.forms import DownloadRequestForm
@@ -72,6 +73,8 @@ from tests.test_permission_matrix import (
     MATRIX,
     PERSONAS,
     PRODUCT_APPS,
+    a_plan_csv,
+    a_progress_csv,
     a_submitted_update,
     add_data,
     an_indicator,
@@ -328,6 +331,18 @@ FORM_PAGES += [
         lambda w: PercentSourceForm(),
         lambda w: {"version": w.council_action.version, "source": "milestones"},
         "officer",
+    ),
+]
+# Spreadsheet import (issue 14): the upload field, given every hostile value as text.
+FORM_PAGES += [
+    FormPage(
+        "import_plan", lambda w: UploadForm(), lambda w: {"file": a_plan_csv(w)}, "coordinator"
+    ),
+    FormPage(
+        "import_progress",
+        lambda w: UploadForm(),
+        lambda w: {"file": a_progress_csv(w)},
+        "coordinator",
     ),
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.core import serializers
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import helpers
@@ -286,6 +287,44 @@ def a_council_milestone(world, done=False):
 # administrators; reviewed by the coordinator and administrators, never their own.
 DEFINERS = {"coordinator", "officer", "officer_above", "officer_other", "admin"}
 CHARITY_RECORDERS = {"forum_member", "coordinator", "admin"}
+# Who may import the plan or progress from a spreadsheet (issue 14).
+IMPORTERS = {"coordinator", "admin"}
+
+
+def a_plan_csv(world):
+    """The world's action as a plan CSV (unchanged: the upload is kept for its preview)."""
+    action = world.action
+    row = [action.theme.strategy.slug, action.theme.number, action.reference, action.position]
+    body = "Strategy key,Theme number,Reference,Position,Strategy action\n"
+    body += ",".join(str(v) for v in row) + ',"' + action.text + '"\n'
+    return SimpleUploadedFile("plan.csv", body.encode(), content_type="text/csv")
+
+
+def a_progress_csv(world):
+    action = world.action
+    body = "Strategy key,Theme number,Reference,Status,Percent complete,What has happened\n"
+    body += f"{action.theme.strategy.slug},{action.theme.number},{action.reference},"
+    body += "On track,30,Three events held\n"
+    return SimpleUploadedFile("progress.csv", body.encode(), content_type="text/csv")
+
+
+def an_import(world):
+    """A previewed plan import that changes nothing, made once per test world."""
+    if not hasattr(world, "an_import"):
+        from imports.models import ImportRecord
+        from imports.plan import Comparison
+
+        world.an_import = ImportRecord.objects.create(
+            kind=ImportRecord.Kind.PLAN,
+            file_name="plan.xlsx",
+            sha256="0" * 64,
+            size=1,
+            uploaded_by=world.personas["coordinator"],
+            preview_digest=Comparison().digest,
+        )
+    return world.an_import
+
+
 UNIT_RECORDERS = {"officer", "officer_above", "coordinator", "admin"}
 VALUE_REVIEW = {
     **signed_in(NOT_FOUND, no_role=FORBIDDEN),
@@ -790,6 +829,35 @@ MATRIX = [
         data=lambda w: {"decision": "approve"},
         may_change=REVIEWERS,
     ),
+    # Spreadsheet import (issue 14)
+    Row(
+        "import_plan",
+        get=only(IMPORTERS, OK),
+        post=only(IMPORTERS, FOUND),
+        data=lambda w: {"file": a_plan_csv(w)},
+        may_change=IMPORTERS,
+    ),
+    Row(
+        "import_progress",
+        get=only(IMPORTERS, OK),
+        post=only(IMPORTERS, FOUND),
+        data=lambda w: {"file": a_progress_csv(w)},
+        may_change=IMPORTERS,
+    ),
+    Row("import_progress_template", get=only(IMPORTERS, OK), post=everyone(NOT_ALLOWED)),
+    Row(
+        "import_preview",
+        kwargs=lambda w: {"pk": an_import(w).pk},
+        get=only(IMPORTERS, OK),
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "import_confirm",
+        kwargs=lambda w: {"pk": an_import(w).pk},
+        get=everyone(NOT_ALLOWED),
+        post=only(IMPORTERS, FOUND),
+        may_change=IMPORTERS,
+    ),
 ]
 
 # --- Public site and open data (issue 14) ----------------------------------------------------
@@ -887,6 +955,7 @@ PRODUCT_APPS = [
     "discussion",
     "reports",
     "publication",  # issue 14
+    "imports",
     "auth",
 ]
 

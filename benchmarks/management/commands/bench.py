@@ -156,6 +156,9 @@ PAGES.append(
     ("api_council", "API: council actions (`/api/v1/council-actions/`)", "/api/v1/council-actions/")
 )
 PAGES.append(("api_indicators", "API: indicators (`/api/v1/indicators/`)", "/api/v1/indicators/"))
+# The spreadsheet import's upload page (issue 14): the coordinator's, with their recent uploads.
+PAGES.append(("import_plan", "Import the plan (`/import/`), as the coordinator", "/import/"))
+AS_COORDINATOR.add("import_plan")
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
