@@ -263,7 +263,11 @@ def values_approve(request: HttpRequest) -> HttpResponse:
 
 def _ticked(user, ticked: list[str], exclude) -> dict[str, IndicatorValue]:
     """The ticked values, in any state, that this person may review, beyond those shown."""
-    pks = {int(pk) for pk in ticked[: APPROVE_MAX * 2] if pk.isascii() and pk.isdigit()}
+    pks = {
+        int(pk)
+        for pk in ticked[: APPROVE_MAX * 2]
+        if pk.isascii() and pk.isdigit() and len(pk) <= 18
+    }
     pks -= {int(pk) for pk in exclude}
     values = IndicatorValue.all_records.select_related("indicator", "author", "organisation")
     return {

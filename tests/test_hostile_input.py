@@ -63,7 +63,13 @@ from actions.forms import (
 from actions.models import CouncilAction, StrategyAction
 from discussion.forms import CommentForm, HideCommentForm
 from imports.forms import UploadForm
-from indicators.forms import SPARE_TARGETS, IndicatorForm, ValueForm, ValueReviewForm
+from indicators.forms import (
+    SPARE_TARGETS,
+    ApproveValuesForm,
+    IndicatorForm,
+    ValueForm,
+    ValueReviewForm,
+)
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
@@ -76,6 +82,7 @@ from tests.test_permission_matrix import (
     a_plan_csv,
     a_progress_csv,
     a_submitted_update,
+    a_submitted_value,
     add_data,
     an_indicator,
     decision_data,
@@ -343,6 +350,25 @@ FORM_PAGES += [
         lambda w: UploadForm(),
         lambda w: {"file": a_progress_csv(w)},
         "coordinator",
+    ),
+]
+
+
+# Approving several indicator values (issue 13) and publishing a strategy (issue 14): the
+# publish page's one input is its button's `intent`.
+class _PublishButton(forms.Form):
+    intent = forms.CharField()
+
+
+FORM_PAGES += [
+    FormPage(
+        "indicator_values_approve",
+        lambda w: ApproveValuesForm(waiting=[]),
+        lambda w: {"values": [str(a_submitted_value(w).pk)]},
+        "coordinator",
+    ),
+    FormPage(
+        "strategy_publish", lambda w: _PublishButton(), lambda w: {"intent": "publish"}, "admin"
     ),
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}
