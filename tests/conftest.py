@@ -1,9 +1,9 @@
 """Shared pytest fixtures, including one person per role ("personas")."""
 
 import pytest
-from django.core.management import call_command
 
 from accounts.roles import Role
+from strategy.seed import load_report
 from tests.factories import (
     ActionPartnerFactory,
     CouncilActionFactory,
@@ -39,7 +39,7 @@ def _empty_cache():
 @pytest.fixture
 def report(db):
     """The Cabinet report of 14 March 2013, loaded from the fixture."""
-    call_command("loaddata", "cabinet_report_2013", verbosity=0)
+    load_report()
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The seed fixture of the Cabinet report of 14 March 2013: counts, words and reloading.
 
-Every record in ``fixtures/cabinet_report_2013.json`` is taken word for word from the
-report and cites it. The fixture uses natural keys only, so loading it again updates
-the same rows and never touches rows people added later.
+Every record in ``fixtures/cabinet_report_2013*.json`` (the plan, then one file per later
+part of the seed) is taken word for word from the report and cites it. The fixture uses
+natural keys only, so loading it again updates the same rows and never touches rows people
+added later.
 """
 
 import json
@@ -11,7 +12,6 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 
 from accounts.models import Partner
 from actions.models import (
@@ -30,10 +30,11 @@ from strategy.models import (
     Strategy,
     StrategyElement,
 )
+from strategy.seed import fixture_files, load_report
 from themes.models import PartnershipExample, Theme
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
-FIXTURE_FILE = FIXTURES_DIR / "cabinet_report_2013.json"
+FIXTURE_FILE = FIXTURES_DIR / "cabinet_report_2013.json"  # the plan: the first file
 REPORT_FILE = (
     settings.BASE_DIR.parent
     / "shared"
@@ -126,12 +127,13 @@ NOT_WORDS = {"slug", "paragraph", "responsible_unit_paragraph"}
 
 @pytest.fixture
 def report():
-    """Load the fixture by name, as `manage.py loaddata cabinet_report_2013` does."""
-    call_command("loaddata", "cabinet_report_2013", verbosity=0)
+    """Load the seed by name, as `manage.py loaddata cabinet_report_2013 ...` does."""
+    load_report()
 
 
 def fixture_records():
-    return json.loads(FIXTURE_FILE.read_text(encoding="utf-8"))
+    """Every record of every file of the seed, the plan's first."""
+    return [record for path in fixture_files() for record in json.loads(path.read_text("utf-8"))]
 
 
 def normalise(text):
@@ -288,7 +290,7 @@ def test_words_are_the_reports_own():
 @pytest.mark.django_db
 def test_loading_twice_changes_nothing(report):
     before_counts, before_pks = counts(), primary_keys()
-    call_command("loaddata", "cabinet_report_2013", verbosity=0)
+    load_report()
     assert counts() == before_counts == EXPECTED_COUNTS
     assert primary_keys() == before_pks
 
@@ -297,7 +299,7 @@ def test_loading_twice_changes_nothing(report):
 def test_loading_again_keeps_what_people_added(report):
     strategy = Strategy.objects.get(slug=STRATEGY_2013)
     added = Theme.objects.create(strategy=strategy, number=3, title="A theme added later")
-    call_command("loaddata", "cabinet_report_2013", verbosity=0)
+    load_report()
     added.refresh_from_db()
     assert added.title == "A theme added later"
     assert added.source is None
@@ -306,6 +308,7 @@ def test_loading_again_keeps_what_people_added(report):
 
 
 def test_no_personal_names():
-    text = FIXTURE_FILE.read_text(encoding="utf-8")
-    for name in PERSONAL_NAMES:
-        assert name not in text
+    for path in fixture_files():
+        text = path.read_text(encoding="utf-8")
+        for name in PERSONAL_NAMES:
+            assert name not in text, path.name

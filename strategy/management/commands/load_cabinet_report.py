@@ -4,9 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from strategy.models import SourceDocument
-
-FIXTURE = "cabinet_report_2013"
-REPORT_SLUG = "cabinet-2013-03-14-third-sector-strategy"
+from strategy.seed import REPORT_SLUG, load_report
 
 
 class Command(BaseCommand):
@@ -27,7 +25,7 @@ class Command(BaseCommand):
         if not force and SourceDocument.objects.filter(slug=REPORT_SLUG).exists():
             self.stdout.write("The Cabinet report is already loaded; nothing to do.")
             return
-        call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
+        load_report(verbosity=options["verbosity"])
         # Fixtures load raw, which django-simple-history does not record: give each seeded
         # record its first history entry, so later changes show what they changed from.
         call_command("populate_history", auto=True, verbosity=0)
