@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # the public site's sitemap (issue 14)
     "publication",  # the public progress site and open data (issue 14)
     "imports",
+    "backups",  # manage.py backup and restore (issue 16)
 ]
 # The API (issue 14): Django REST framework, personal tokens stored hashed (django-rest-knox),
 # the OpenAPI schema (drf-spectacular) and Swagger UI's files served from here (the sidecar).
