@@ -24,6 +24,7 @@ from actions.models import ActionPartner, CouncilAction, Milestone, StrategyActi
 from indicators import services as indicator_services
 from indicators.models import Indicator
 from reports import plan_format as F
+from strategy import jobs
 from strategy.models import Strategy
 from themes.models import Theme
 
@@ -113,8 +114,22 @@ def start(*, upload, kind: str, uploaded_by: User) -> ImportRecord:
     )
     from .tasks import read_import
 
-    transaction.on_commit(lambda: read_import.delay(record.pk))
+    jobs.send_on_commit(read_import, record.pk, not_queued=lambda: not_queued(record.pk))
     return record
+
+
+def not_queued(record_id: int) -> None:
+    """The broker could not be reached: the import says so; the person uploads it again."""
+    record = ImportRecord.objects.filter(
+        pk=record_id, state__in=[ImportRecord.State.READING, ImportRecord.State.APPLYING]
+    ).first()
+    if record is None:
+        return
+    record.state = ImportRecord.State.FAILED
+    record.failure = "The file was not imported, and nothing was changed. " + jobs.NOT_QUEUED
+    if record.file:
+        record.file.delete(save=False)
+    record.save()
 
 
 def read_stored(record_id: int) -> None:
@@ -181,7 +196,9 @@ def queue_confirm(*, record: ImportRecord, confirmed_by: User) -> None:
     record.save(update_fields=["state"])
     from .tasks import apply_import
 
-    transaction.on_commit(lambda: apply_import.delay(record.pk, confirmed_by.pk))
+    jobs.send_on_commit(
+        apply_import, record.pk, confirmed_by.pk, not_queued=lambda: not_queued(record.pk)
+    )
 
 
 def apply_queued(record_id: int, user_id: int) -> None:
