@@ -132,6 +132,22 @@ def not_queued(record_id: int) -> None:
     record.save()
 
 
+def requeue(before) -> int:
+    """Send again the reading of large uploads made before `before` and not read yet; hand
+    back for confirming again those left being applied (who confirmed is not kept)."""
+    from .tasks import read_import
+
+    waiting = ImportRecord.objects.filter(state=ImportRecord.State.READING, uploaded_at__lt=before)
+    sent = sum(
+        jobs.send(read_import, pk, not_queued=lambda pk=pk: not_queued(pk))
+        for pk in waiting.values_list("pk", flat=True)
+    )
+    ImportRecord.objects.filter(state=ImportRecord.State.APPLYING, uploaded_at__lt=before).update(
+        state=ImportRecord.State.PREVIEWED
+    )
+    return sent
+
+
 def read_stored(record_id: int) -> None:
     """The background job: read a stored upload, keep its preview or why it could not be
     read, and delete the file either way."""
@@ -215,7 +231,8 @@ def apply_queued(record_id: int, user_id: int) -> None:
     except Stale:
         pass  # marked out of date by confirm()
     except NotApplicable as refusal:
-        ImportRecord.objects.filter(pk=record_id).update(
+        # Only while still being applied: a job run twice must not undo the first's import.
+        ImportRecord.objects.filter(pk=record_id, state=ImportRecord.State.APPLYING).update(
             state=ImportRecord.State.FAILED, failure=str(refusal)
         )
 

@@ -65,6 +65,17 @@ def not_queued(download_id: int) -> None:
     )
 
 
+def requeue(before: datetime.datetime) -> int:
+    """Send again the jobs of downloads asked for before `before` and not started yet."""
+    from .tasks import make_download
+
+    waiting = Download.objects.filter(status=Status.QUEUED, requested_at__lt=before)
+    return sum(
+        jobs.send(make_download, pk, not_queued=lambda pk=pk: not_queued(pk))
+        for pk in waiting.values_list("pk", flat=True)
+    )
+
+
 def _progress(download: Download):
     def report(rows: int) -> None:
         Download.objects.filter(pk=download.pk).update(rows_done=rows)

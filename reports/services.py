@@ -62,6 +62,17 @@ def pdf_not_queued(report_id: int) -> None:
     )
 
 
+def requeue_pdfs(before) -> int:
+    """Send again the jobs of reports generated before `before` whose PDF is not made yet."""
+    from . import tasks
+
+    waiting = CabinetReport.objects.filter(pdf="", pdf_error="", created_at__lt=before)
+    return sum(
+        jobs.send(tasks.make_report_pdf, pk, not_queued=lambda pk=pk: pdf_not_queued(pk))
+        for pk in waiting.values_list("pk", flat=True)
+    )
+
+
 def keep_report_pdf(report_id: int) -> None:
     """Make a generated report's PDF and keep it with the report (the background job)."""
     report = CabinetReport.objects.get(pk=report_id)

@@ -42,3 +42,21 @@ def send_on_commit(task, *args, not_queued: Callable[[], None]) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: send(task, *args, not_queued=not_queued))
+
+
+# --- Jobs the broker may have lost ---------------------------------------------------------
+# Each app that queues jobs registers a function (in its AppConfig.ready) that sends again its
+# records still waiting for a job since before a moment, and returns how many it sent.
+# `manage.py requeue_jobs` calls them all: for after the broker lost its queue (a Redis
+# restarted without persistence). The jobs are safe to run twice.
+
+_REQUEUERS: dict[str, Callable] = {}
+
+
+def register_requeue(name: str, requeue: Callable) -> None:
+    _REQUEUERS[name] = requeue
+
+
+def requeue_waiting(before) -> dict[str, int]:
+    """Send again every job whose record has waited since before `before`: {name: sent}."""
+    return {name: requeue(before) for name, requeue in sorted(_REQUEUERS.items())}

@@ -12,6 +12,7 @@ The machine's own Redis and PostgreSQL are never touched.
 """
 
 import logging
+import os
 import time
 from contextlib import contextmanager
 from unittest import mock
@@ -336,3 +337,38 @@ def test_with_no_worker_the_job_waits_queued_and_runs_when_a_worker_starts(clien
                 download.refresh_from_db()
     assert download.status == Download.Status.READY, download.error
     assert redis_server.client().llen("celery") == 0
+
+
+@needs_redis_server
+@pytest.mark.django_db(transaction=True)
+def test_requeue_jobs_sends_again_what_a_broker_lost(redis_server):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    StrategyActionFactory()
+    person = UserFactory(role=Role.CABINET_MEMBER)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    waiting = Download.objects.create(kind=Download.Kind.PLAN_CSV, requested_by=person)
+    just_asked = Download.objects.create(kind=Download.Kind.PLAN_CSV, requested_by=person)
+    Download.objects.filter(pk=waiting.pk).update(requested_at=long_ago)
+    applying = ImportRecord.objects.create(
+        kind="plan", state=ImportRecord.State.APPLYING, file_name="plan.xlsx", sha256="0" * 64,
+        size=1, uploaded_by=person,
+    )  # fmt: skip
+    ImportRecord.objects.filter(pk=applying.pk).update(uploaded_at=long_ago)
+
+    with broker(redis_server.url):
+        call_command("requeue_jobs", "--older-than", "10", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        assert redis_server.client().llen("celery") == 1  # the old one only
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not waiting.finished:
+                time.sleep(0.2)
+                waiting.refresh_from_db()
+    assert waiting.status == Download.Status.READY, waiting.error
+    just_asked.refresh_from_db()
+    assert just_asked.status == Download.Status.QUEUED  # may still be in the queue: left alone
+    applying.refresh_from_db()
+    assert applying.state == ImportRecord.State.PREVIEWED  # to be confirmed again
