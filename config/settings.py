@@ -81,6 +81,9 @@ if DEBUG:
     INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
+    # First, outside everything: a database outage met anywhere answers 503 with the
+    # "Sorry, the service is unavailable" page and Retry-After, never 500 (issue 16).
+    "config.outage.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages (issue 14): the same for everyone, shared-cacheable, never setting a cookie
@@ -134,6 +137,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# While the database does not answer, pages answer 503 and ask to be tried again after this
+# many seconds (config/outage.py). CONN_HEALTH_CHECKS: a connection lost in the outage is
+# replaced on the first request after it, which then succeeds.
+SERVICE_UNAVAILABLE_RETRY_AFTER = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER", default=30)
 
 # --- Cache and email --------------------------------------------------------------
 # The default, an in-process cache per worker, is correct with many workers: cached pages are
@@ -187,6 +194,8 @@ SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_SAVE_EVERY_REQUEST = True  # Each request pushes the idle deadline back.
 SESSION_MAX_AGE = 3600 * env.int("SESSION_MAX_HOURS", default=10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+# Sessions live in the database, never only in the cache: Redis going down signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Links in emails sent outside a request (invitations from the command line).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -287,7 +296,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # A worker process that has grown past this (in KiB) is replaced after its job.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# Asking for a job never hangs on a broker that does not answer (issue 16): connecting gives up
+# after a couple of seconds and publishing is tried three times in all; the page then says
+# the job could not be queued (strategy/jobs.py), and nothing is lost.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 5,
+    "max_retries": 2,
+}
 
 # --- Forms ------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from . import views
 
+# A database outage answers 503 with the "service unavailable" page; anything else, 500.
+handler500 = "config.outage.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -24,6 +24,7 @@ from actions.models import ActionPartner, CouncilAction, Milestone, StrategyActi
 from indicators import services as indicator_services
 from indicators.models import Indicator
 from reports import plan_format as F
+from strategy import jobs
 from strategy.models import Strategy
 from themes.models import Theme
 
@@ -113,8 +114,38 @@ def start(*, upload, kind: str, uploaded_by: User) -> ImportRecord:
     )
     from .tasks import read_import
 
-    transaction.on_commit(lambda: read_import.delay(record.pk))
+    jobs.send_on_commit(read_import, record.pk, not_queued=lambda: not_queued(record.pk))
     return record
+
+
+def not_queued(record_id: int) -> None:
+    """The broker could not be reached: the import says so; the person uploads it again."""
+    record = ImportRecord.objects.filter(
+        pk=record_id, state__in=[ImportRecord.State.READING, ImportRecord.State.APPLYING]
+    ).first()
+    if record is None:
+        return
+    record.state = ImportRecord.State.FAILED
+    record.failure = "The file was not imported, and nothing was changed. " + jobs.NOT_QUEUED
+    if record.file:
+        record.file.delete(save=False)
+    record.save()
+
+
+def requeue(before) -> int:
+    """Send again the reading of large uploads made before `before` and not read yet; hand
+    back for confirming again those left being applied (who confirmed is not kept)."""
+    from .tasks import read_import
+
+    waiting = ImportRecord.objects.filter(state=ImportRecord.State.READING, uploaded_at__lt=before)
+    sent = sum(
+        jobs.send(read_import, pk, not_queued=lambda pk=pk: not_queued(pk))
+        for pk in waiting.values_list("pk", flat=True)
+    )
+    ImportRecord.objects.filter(state=ImportRecord.State.APPLYING, uploaded_at__lt=before).update(
+        state=ImportRecord.State.PREVIEWED
+    )
+    return sent
 
 
 def read_stored(record_id: int) -> None:
@@ -181,7 +212,9 @@ def queue_confirm(*, record: ImportRecord, confirmed_by: User) -> None:
     record.save(update_fields=["state"])
     from .tasks import apply_import
 
-    transaction.on_commit(lambda: apply_import.delay(record.pk, confirmed_by.pk))
+    jobs.send_on_commit(
+        apply_import, record.pk, confirmed_by.pk, not_queued=lambda: not_queued(record.pk)
+    )
 
 
 def apply_queued(record_id: int, user_id: int) -> None:
@@ -198,7 +231,8 @@ def apply_queued(record_id: int, user_id: int) -> None:
     except Stale:
         pass  # marked out of date by confirm()
     except NotApplicable as refusal:
-        ImportRecord.objects.filter(pk=record_id).update(
+        # Only while still being applied: a job run twice must not undo the first's import.
+        ImportRecord.objects.filter(pk=record_id, state=ImportRecord.State.APPLYING).update(
             state=ImportRecord.State.FAILED, failure=str(refusal)
         )
 

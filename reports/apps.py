@@ -6,7 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "Dashboard, Cabinet reports and exports"
 
     def ready(self):
-        from . import freshness, rollups
+        from strategy import jobs
+
+        from . import downloads, freshness, rollups, services
 
         freshness.connect()
         rollups.connect()
+        jobs.register_requeue("downloads", downloads.requeue)
+        jobs.register_requeue("Cabinet report PDFs", services.requeue_pdfs)

@@ -13,10 +13,11 @@ import tempfile
 from types import SimpleNamespace
 
 from django.core.files import File
-from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
+
+from strategy import jobs
 
 from . import cabinet, exports
 from .models import CabinetReport, Download
@@ -53,8 +54,26 @@ def request_download(
     from .tasks import make_download
 
     download = Download.objects.create(kind=kind, requested_by=user, query=query, report=report)
-    transaction.on_commit(lambda: make_download.delay(download.pk))
+    jobs.send_on_commit(make_download, download.pk, not_queued=lambda: not_queued(download.pk))
     return download
+
+
+def not_queued(download_id: int) -> None:
+    """The broker could not be reached: the download says so, and offers to try again."""
+    Download.objects.filter(pk=download_id, status=Status.QUEUED).update(
+        status=Status.FAILED, finished_at=timezone.now(), error=jobs.NOT_QUEUED
+    )
+
+
+def requeue(before: datetime.datetime) -> int:
+    """Send again the jobs of downloads asked for before `before` and not started yet."""
+    from .tasks import make_download
+
+    waiting = Download.objects.filter(status=Status.QUEUED, requested_at__lt=before)
+    return sum(
+        jobs.send(make_download, pk, not_queued=lambda pk=pk: not_queued(pk))
+        for pk in waiting.values_list("pk", flat=True)
+    )
 
 
 def _progress(download: Download):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from monitoring.models import MonitoringRound
+from strategy import jobs
 
 from . import cabinet, figures
 from .models import CabinetReport, PlanGeneration
@@ -46,8 +47,30 @@ def generate_cabinet_report(
     )
     from . import tasks  # the jobs call this module back
 
-    transaction.on_commit(lambda: tasks.make_report_pdf.delay(report.pk))
+    jobs.send_on_commit(
+        tasks.make_report_pdf, report.pk, not_queued=lambda: pdf_not_queued(report.pk)
+    )
     return report
+
+
+def pdf_not_queued(report_id: int) -> None:
+    """The broker could not be reached: the report is kept, and says its PDF was not made."""
+    CabinetReport.objects.filter(pk=report_id, pdf="").update(
+        pdf_error="The PDF could not be made just now: the service that runs background jobs "
+        "is unavailable. The report's figures are kept. Generate the report again in a few "
+        "minutes, or tell the service desk."
+    )
+
+
+def requeue_pdfs(before) -> int:
+    """Send again the jobs of reports generated before `before` whose PDF is not made yet."""
+    from . import tasks
+
+    waiting = CabinetReport.objects.filter(pdf="", pdf_error="", created_at__lt=before)
+    return sum(
+        jobs.send(tasks.make_report_pdf, pk, not_queued=lambda pk=pk: pdf_not_queued(pk))
+        for pk in waiting.values_list("pk", flat=True)
+    )
 
 
 def keep_report_pdf(report_id: int) -> None:
