@@ -57,7 +57,7 @@ from accounts.models import Partner, User
 from accounts.roles import Role
 from accounts.services import set_role
 from actions.models import StrategyAction
-from benchmarks import http_stage, jobs_stage, synthetic
+from benchmarks import http_stage, jobs_stage, soak, synthetic
 from reports import freshness
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
@@ -477,14 +477,17 @@ def choose_database_url() -> tuple[str, str]:
     return f"sqlite:///{sqlite}", "no PostgreSQL answered at 127.0.0.1:5432"
 
 
-def reset_database(url: str) -> None:
-    """Drop and recreate the benchmark database (its name must contain 'bench')."""
+def reset_database(
+    url: str, *, must_contain: str = "bench", variable: str = "BENCH_DATABASE_URL"
+) -> None:
+    """Drop and recreate the benchmark database (its name must contain 'bench'; the soak's,
+    'soak')."""
     config = environ.Env.db_url_config(url)
     name = str(config["NAME"])
-    if "bench" not in Path(name).name:
+    if must_contain not in Path(name).name:
         raise CommandError(
-            f"Refusing to reset database {name!r}: a benchmark database's name must contain "
-            "'bench' (set BENCH_DATABASE_URL)."
+            f"Refusing to reset database {name!r}: its name must contain "
+            f"{must_contain!r} (set {variable})."
         )
     engine = config["ENGINE"]
     if engine.endswith("sqlite3"):
@@ -1060,8 +1063,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if options["output"]:
             output = Path(options["output"])
-            kept = hand_written(output.read_text()) if output.exists() else ""
-            output.write_text(render_report(data) + (f"\n{kept}" if kept else ""))
+            previous = output.read_text() if output.exists() else ""
+            kept = hand_written(previous)
+            # The soak's section (`make soak`, benchmarks/soak.py) is kept as it is.
+            output.write_text(
+                soak.keep_section(previous, render_report(data) + (f"\n{kept}" if kept else ""))
+            )
             self.stdout.write(
                 f"Wrote {output}" + (" (kept its hand-written section)." if kept else ".")
             )
