@@ -290,8 +290,9 @@ def test_a_short_soak_posts_updates_that_are_all_kept(tmp_path):
     assert results.exists(), done.stdout[-2000:] + done.stderr[-2000:]
     result = json.loads(results.read_text())
     load = result["load"]
-    assert not result.get("error"), result["error"]
-    assert load["errors"] == 0, load["error_examples"]
+    server_log = result.get("server_log_tail", "")
+    assert not result.get("error"), f"{result['error']}\n{server_log}"
+    assert load["errors"] == 0, f"{load['error_examples']}\n{server_log}"
     assert load["requests"] > 0
     for key in ("update_post", "input_post", "dashboard", "cabinet_report"):
         assert load["kinds"][key]["p99_ms"] >= load["kinds"][key]["p50_ms"] > 0

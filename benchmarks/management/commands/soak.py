@@ -439,6 +439,12 @@ class Command(BaseCommand):
         secret_key = secrets.token_urlsafe(50)
         media = Path(tempfile.mkdtemp(prefix="soak-media-"))
         env = {**http_stage.production_env(secret_key), "MEDIA_ROOT": str(media)}
+        url = env.get("DATABASE_URL", "")
+        if database["vendor"] == "sqlite" and url and "?" not in url:
+            # Several gunicorn workers write one SQLite file: each transaction takes the write
+            # lock at its start and waits for it, instead of failing at once ("database is
+            # locked") when a read turns into a write. Production is PostgreSQL.
+            env["DATABASE_URL"] = f"{url}?timeout=30&transaction_mode=IMMEDIATE"
         port = http_stage.free_port()
         logs = Path(tempfile.mkdtemp(prefix="soak-logs-"))
         gunicorn_log = (logs / "gunicorn.log").open("w")
