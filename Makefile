@@ -19,6 +19,7 @@ help:
 	@echo "make demo  - as make run, with a year of made-up demo progress (marked Demo) on top"
 	@echo "make test  - set up with the dev extra, lint, check migrations, run the test suite"
 	@echo "make bench - seed 1,000, 10,000 and 50,000 synthetic actions, time the pages in-process and under gunicorn+wrk, write docs/benchmarks.md"
+	@echo "make soak  - 10 minutes of mixed load (SOAK_DURATION=seconds) on gunicorn with production settings: errors, p50/p99, workers' memory, every update kept; writes its section of docs/benchmarks.md"
 	@echo "make clean - remove the virtualenv, node_modules, built CSS and the SQLite database"
 
 # --- set-up -----------------------------------------------------------------
@@ -90,10 +91,21 @@ test: $(VENV)/.installed-dev css lint
 # then serves them with gunicorn (2 workers, DEBUG off, CACHE_URL if set) and loads each with
 # wrk for 10 s (skipped with a message if wrk is missing; --no-http skips it),
 # and writes docs/benchmarks.md.
-.PHONY: bench
+.PHONY: bench soak
 bench: $(VENV)/.installed-dev css
 	$(MANAGE) bench --sizes 1000 10000 50000 --updates 20 --runs 5 --http-workers 2 \
 		--http-duration 10 --output docs/benchmarks.md
 
+# --- soak ----------------------------------------------------------------------------
+# Not part of `make test`. Resets the soak database (SOAK_DATABASE_URL, else tracker_soak on the
+# PostgreSQL server DATABASE_URL names, else soak.sqlite3), seeds the report and 1,000
+# synthetic actions, serves them with gunicorn (production settings, 127.0.0.1 only) and a
+# Celery worker if CELERY_BROKER_URL is set, and drives Cabinet members, Forum members,
+# officers and a coordinator through the real pages and forms for SOAK_DURATION seconds
+# (default 600). Writes its section of docs/benchmarks.md; fails if a target is missed.
+SOAK_DURATION ?= 600
+soak: $(VENV)/.installed-dev css
+	$(MANAGE) soak --duration $(SOAK_DURATION) --output docs/benchmarks.md
+
 clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3 db-demo.sqlite3
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3 db-demo.sqlite3 soak.sqlite3
