@@ -7,6 +7,7 @@ Read in a fixed number of queries, whatever the strategy holds.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -22,6 +23,8 @@ class Block:
 
     passages: list
     is_list: bool = False
+    #: Cite the paragraph after this block: the last of a run of blocks from one paragraph.
+    cite: bool = True
 
     @property
     def lettered(self) -> bool:
@@ -54,13 +57,16 @@ class Decision:
 
 
 def blocks_of(passages) -> list:
-    """Passages in order, gathered into paragraphs and the lists that follow them."""
+    """Passages in order, gathered into paragraphs and the lists that follow them; a run of
+    blocks from one paragraph cites it once, after the last."""
     blocks: list = []
     for passage in passages:
         if passage.is_list_item and blocks and blocks[-1].is_list:
             blocks[-1].passages.append(passage)
         else:
             blocks.append(Block([passage], is_list=passage.is_list_item))
+    for block, after in itertools.pairwise(blocks):
+        block.cite = block.paragraph != after.paragraph
     return blocks
 
 

@@ -150,6 +150,8 @@ def test_the_decision_gathers_lists_after_their_paragraph(report):
         (False, 1),
     ]
     assert blocks[3].lettered
+    assert [b.cite for b in blocks] == [False, False, False, False, True]  # 2.7.1, once
+    assert all(b.cite for b in decision.blocks("background"))  # 2.4.1, then 2.4.3
     assert blocks[3].paragraph == "2.7.1"
     assert decision.chosen.number == 1
     assert [r.number for r in decision.recommendations] == [1, 2]
