@@ -290,3 +290,16 @@ def test_the_public_site_shows_the_decision_of_a_published_strategy(report, clie
     assert f'href="{reverse("council_actions")}"' not in page  # public links only
     assert reverse("public_council_actions", args=[STRATEGY_2013]) in page
     assert url in page_of(client, reverse("public_strategy", args=[STRATEGY_2013]))
+
+
+# --- The benchmark ----------------------------------------------------------------------
+
+
+def test_the_benchmark_measures_the_decision_page(report):
+    from benchmarks.management.commands import bench
+
+    assert bench.pick_decision() == STRATEGY_2013
+    results = bench.measure(runs=1, pages=["decision"])
+    page = results["pages"]["decision"]
+    assert page["status"] == 200, page.get("error")
+    assert page["queries"] > 0
