@@ -19,6 +19,7 @@ class PublicPages(Sitemap):
             pages += [
                 ("public_strategy", (slug,)),
                 ("public_council_actions", (slug,)),
+                ("public_decision", (slug,)),  # issue 15
                 ("public_indicators", (slug,)),
                 ("public_open_data", (slug,)),
             ]

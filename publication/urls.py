@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "public/<slug:slug>/council-actions/", views.council_actions, name="public_council_actions"
     ),
+    path("public/<slug:slug>/decision/", views.decision, name="public_decision"),  # issue 15
     path("public/<slug:slug>/indicators/", views.indicators, name="public_indicators"),
     path("public/<slug:slug>/indicators/<int:pk>/", views.indicator_page, name="public_indicator"),
     path("public/<slug:slug>/files/<int:pk>/", views.evidence_file, name="public_file"),

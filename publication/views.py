@@ -23,6 +23,7 @@ from indicators.models import Indicator
 from indicators.selectors import Figures as IndicatorFigures
 from indicators.selectors import figures_of
 from reports import freshness
+from strategy.decision import decision_of
 from strategy.models import Strategy
 
 from . import opendata, selectors, services
@@ -149,6 +150,21 @@ def council_actions(request: HttpRequest, slug: str) -> HttpResponse:
     if part.pages > 1:
         title += f" (page {part.number} of {part.pages})"
     return render(request, "public/page.html", {"part": part, "title": title})
+
+
+@public
+def decision(request: HttpRequest, slug: str) -> HttpResponse:
+    """The decision on the strategy, whole (issue 15): the signed-in page's words and layout."""
+    strategy = selectors.published_strategy(slug)
+
+    def build():
+        context = {"strategy": strategy, "decision": decision_of(strategy), "public": True}
+        return fragments.render_part(request, "public/strategy_decision.html", context)
+
+    part = fragments.cached(request, "public-decision", build, address=_address(request))
+    return render(
+        request, "public/page.html", {"part": part, "title": f"The decision on {strategy.title}"}
+    )
 
 
 @public

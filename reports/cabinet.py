@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.selectors import current_strategies
 from actions.status import RAG
 from monitoring.selectors import current_round
+from strategy.decision import chosen_options
 from strategy.models import DemoProgress
 
 from . import charts, figures, indicator_figures
@@ -110,7 +111,9 @@ def render_pdf(report: CabinetReport | None) -> bytes:
     """
     from weasyprint import HTML  # imported here: its system libraries load on first use
 
-    html = render_to_string("reports/cabinet_pdf.html", report_context(report))
+    context = report_context(report)
+    context["decisions"] = chosen_options(context["strategies"])  # issue 15
+    html = render_to_string("reports/cabinet_pdf.html", context)
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf(pdf_variant="pdf/ua-1")
 
 

@@ -53,7 +53,13 @@ def connect() -> None:
     from evidence.models import EvidenceFile
     from indicators.models import Indicator, IndicatorTarget, IndicatorValue
     from monitoring.models import MonitoringRound
-    from strategy.models import CorporatePriority, Strategy
+    from strategy.models import (
+        CorporatePriority,
+        DecisionOption,
+        DecisionOptionPoint,
+        DecisionPassage,
+        Strategy,
+    )
     from themes.models import Theme
 
     from .models import CabinetReport
@@ -73,6 +79,9 @@ def connect() -> None:
         Milestone,  # issue 13
         MonitoringRound,
         CabinetReport,
+        DecisionOption,  # the decision page, issue 15
+        DecisionOptionPoint,
+        DecisionPassage,
         Indicator,
         IndicatorTarget,
         IndicatorValue,

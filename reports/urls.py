@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import download_views, views
+from . import decision_views, download_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/changes/", views.changes, name="dashboard_changes"),
     path("dashboard/slippage/", views.slippage, name="slippage"),
+    path(
+        "strategies/<slug:slug>/decision/",
+        decision_views.strategy_decision,
+        name="strategy_decision",
+    ),  # issue 15
     path("reports/cabinet/", views.cabinet_report, name="cabinet_report"),
     path("reports/cabinet.pdf", views.cabinet_report_pdf, name="cabinet_report_pdf"),
     path("reports/archive/", views.report_archive, name="report_archive"),

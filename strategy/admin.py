@@ -1,6 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CorporatePriority, Recommendation, SourceDocument, Strategy, StrategyElement
+from .models import (
+    CorporatePriority,
+    DecisionOption,
+    DecisionOptionPoint,
+    DecisionPassage,
+    Recommendation,
+    SourceDocument,
+    Strategy,
+    StrategyElement,
+)
 
 CITATION_FIELDS = ("source", "paragraph")
 
@@ -65,3 +75,30 @@ class StrategyElementAdmin(admin.ModelAdmin):
     list_filter = ("strategy",)
     search_fields = ("text",)
     list_select_related = ("strategy",)
+
+
+# The decision, whole (issue 15): seeded from the report; a council records its own here.
+
+
+class DecisionOptionPointInline(admin.TabularInline):
+    model = DecisionOptionPoint
+    fields = ("kind", "position", "text", *CITATION_FIELDS)
+    extra = 0
+
+
+@admin.register(DecisionOption)
+class DecisionOptionAdmin(SimpleHistoryAdmin):
+    list_display = ("strategy", "number", "text", "chosen", "paragraph")
+    list_filter = ("strategy", "chosen")
+    search_fields = ("text",)
+    list_select_related = ("strategy",)
+    inlines = [DecisionOptionPointInline]
+
+
+@admin.register(DecisionPassage)
+class DecisionPassageAdmin(SimpleHistoryAdmin):
+    list_display = ("strategy", "section", "position", "paragraph", "text")
+    list_filter = ("strategy", "section")
+    search_fields = ("text",)
+    list_select_related = ("strategy",)
+    ordering = ("strategy", "section", "position")

@@ -7,6 +7,7 @@ the source document and the paragraph the words come from.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class SourceDocumentManager(models.Manager):
@@ -337,3 +338,155 @@ class DemoProgress(models.Model):
     @classmethod
     def present(cls) -> bool:
         return cls.objects.exists()
+
+
+# The decision, whole (issue 15): what the report put to Cabinet besides its recommendations,
+# word for word, each passage with its paragraph.
+
+
+class DecisionOptionManager(models.Manager):
+    def get_by_natural_key(self, strategy_slug, number):
+        return self.get(strategy__slug=strategy_slug, number=number)
+
+
+class DecisionOption(Cited):
+    """One of the options the report put to its meeting about a strategy (2.2.1): what it
+    would do, and whether it is the one recommended and taken (2.2.2)."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="decision_options"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    chosen = models.BooleanField(
+        "the option chosen",
+        default=False,
+        help_text="The option the report recommended and the meeting took.",
+    )
+    history = HistoricalRecords()
+
+    objects = DecisionOptionManager()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"],
+                name="decisionoption_unique_number_per_strategy",
+                violation_error_message="This strategy already has an option with that number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Option {self.number}: {self.text}"
+
+    def natural_key(self):
+        return (*self.strategy.natural_key(), self.number)
+
+    natural_key.dependencies = ["strategy.strategy"]
+
+
+class DecisionOptionPointManager(models.Manager):
+    def get_by_natural_key(self, strategy_slug, number, kind, position):
+        return self.get(
+            option__strategy__slug=strategy_slug,
+            option__number=number,
+            kind=kind,
+            position=position,
+        )
+
+
+class DecisionOptionPoint(Cited):
+    """An advantage or a disadvantage of an option, as the report lists it."""
+
+    class Kind(models.TextChoices):
+        ADVANTAGE = "advantage", "Advantage"
+        DISADVANTAGE = "disadvantage", "Disadvantage"
+
+    option = models.ForeignKey(DecisionOption, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    objects = DecisionOptionPointManager()
+
+    class Meta:
+        ordering = ["option", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "kind", "position"],
+                name="decisionoptionpoint_unique_position",
+                violation_error_message="This option already has a point at that position.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of option {self.option.number}: {self.text}"
+
+    def natural_key(self):
+        return (*self.option.natural_key(), self.kind, self.position)
+
+    natural_key.dependencies = ["strategy.decisionoption"]
+
+
+class DecisionPassageManager(models.Manager):
+    def get_by_natural_key(self, strategy_slug, section, position):
+        return self.get(strategy__slug=strategy_slug, section=section, position=position)
+
+
+class DecisionPassage(Cited):
+    """A passage of the report on a strategy's decision, in the part of the decision it
+    belongs to: a paragraph, or an item of the list the paragraph before it introduces."""
+
+    class Section(models.TextChoices):
+        # In the order the report gives them, which is the order the decision page shows.
+        OPTIONS = "options", "Options considered"
+        CHOSEN = "chosen", "The option chosen and why"
+        BACKGROUND = "background", "Background"
+        WHY_CHANGE = "why_change", "Why a change is needed"
+        EQUALITY_DUTY = "equality_duty", "The public sector equality duty"
+        CHARACTERISTICS = "characteristics", "Protected characteristics"
+        SOCIAL_VALUE = "social_value", "Social value"
+        FINANCIAL = "financial", "Financial implications"
+        ENVIRONMENTAL = "environmental", "Environmental impact"
+        RISK = "risk", "Risk management implications"
+        EQUALITY = "equality", "Equalities implications"
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="decision_passages"
+    )
+    section = models.CharField(max_length=20, choices=Section.choices)
+    position = models.PositiveSmallIntegerField(help_text="Its place within the section.")
+    label = models.CharField(
+        max_length=5,
+        blank=True,
+        help_text="For an item of a lettered list, its letter, for example a.",
+    )
+    is_list_item = models.BooleanField(
+        "an item of a list",
+        default=False,
+        help_text="On: an item of the list the paragraph before it introduces.",
+    )
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    objects = DecisionPassageManager()
+
+    class Meta:
+        ordering = ["strategy", "section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "section", "position"],
+                name="decisionpassage_unique_position",
+                violation_error_message="This section already has a passage at that position.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_section_display()}, {self.paragraph}: {self.text[:60]}"
+
+    def natural_key(self):
+        return (*self.strategy.natural_key(), self.section, self.position)
+
+    natural_key.dependencies = ["strategy.strategy"]

@@ -596,3 +596,38 @@ def api_token(user, name: str = "A script") -> str:
     from api.models import ApiToken
 
     return ApiToken.objects.make(user=user, name=name)[1]
+
+
+# --- The decision, whole (issue 15) ---
+
+
+class DecisionOptionFactory(DjangoModelFactory):
+    class Meta:
+        model = "strategy.DecisionOption"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("sentence")
+    paragraph = "2.2.1"
+
+
+class DecisionOptionPointFactory(DjangoModelFactory):
+    class Meta:
+        model = "strategy.DecisionOptionPoint"
+
+    option = factory.SubFactory(DecisionOptionFactory)
+    kind = "advantage"
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("sentence")
+    paragraph = "2.2.1"
+
+
+class DecisionPassageFactory(DjangoModelFactory):
+    class Meta:
+        model = "strategy.DecisionPassage"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    section = "financial"
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("sentence")
+    paragraph = "2.8.1"

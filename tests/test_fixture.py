@@ -25,6 +25,9 @@ from actions.models import (
 from strategy.models import (
     Cited,
     CorporatePriority,
+    DecisionOption,
+    DecisionOptionPoint,
+    DecisionPassage,
     Recommendation,
     SourceDocument,
     Strategy,
@@ -59,6 +62,10 @@ EXPECTED_COUNTS = {
     ActionPriority: 0,  # the report ties the priorities to the strategy, not to actions
     ExistingActivity: 4,
     CouncilAction: 6,
+    # The decision, whole (issue 15): fixtures/cabinet_report_2013_decision.json
+    DecisionOption: 2,
+    DecisionOptionPoint: 7,
+    DecisionPassage: 31,
 }
 
 STRATEGY_ACTIONS = {
@@ -312,3 +319,43 @@ def test_no_personal_names():
         text = path.read_text(encoding="utf-8")
         for name in PERSONAL_NAMES:
             assert name not in text, path.name
+
+
+@pytest.mark.django_db
+def test_the_decisions_passages(report):
+    """Issue 15: the option chosen and why, the financial implications and the main risk,
+    word for word, each with its paragraph."""
+    passages = {
+        p.paragraph: p.text
+        for p in DecisionPassage.objects.filter(strategy__slug=STRATEGY_2013)
+        if p.paragraph != "2.7.1"
+    }
+    assert passages["2.2.2"] == (
+        "Option One is recommended to Cabinet so that the Council can demonstrate its "
+        "pro-active support to the strategy and its ongoing commitment to the Third Sector."
+    )
+    assert passages["2.8.1"] == (
+        "The resources required to implement the actions identified in this report will be "
+        "met from within existing resources. There are no other implications on the Medium "
+        "Term Financial Strategy (MTFS)."
+    )
+    assert passages["2.11.1"].startswith(
+        "The main risk associated with this decision is that the Council is unable to deliver "
+        "the proposed actions due to the ongoing pressure on resources. This risk is mitigated "
+        "in a number of ways; (1) some of these actions are currently underway"
+    )
+    assert set(passages) == {
+        "2.2.1", "2.2.2", "2.4.1", "2.4.3", "2.5.1", "2.5.2", "2.8.1", "2.10.1", "2.11.1",
+        "2.12.1",
+    }  # fmt: skip
+    chosen = DecisionOption.objects.get(strategy__slug=STRATEGY_2013, chosen=True)
+    assert chosen.number == 1
+    considerations = DecisionPassage.objects.filter(
+        section="social_value", is_list_item=True
+    ).order_by("position")
+    assert [c.text for c in considerations] == [
+        "How what is proposed to be procured may improve the economic, social and "
+        "environmental wellbeing of its area",
+        "How that benefit can be secured through the process of procurement and",
+        "Whether the Council needs to undertake any community consultation",
+    ]

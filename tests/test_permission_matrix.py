@@ -387,6 +387,12 @@ MATRIX = [
         post=everyone(NOT_ALLOWED),
     ),
     Row("plan", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(  # the decision on a strategy, whole (issue 15)
+        "strategy_decision",
+        kwargs=lambda w: {"slug": w.action.theme.strategy.slug},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
     Row("healthz", get=everyone(OK), post=everyone(NOT_ALLOWED)),
     Row(
         "action",
@@ -899,6 +905,7 @@ PUBLIC_URLS = {
     "public_theme": {"number": lambda w: w.action.theme.number},
     "public_action": {"pk": lambda w: w.action.pk},
     "public_council_actions": {},
+    "public_decision": {},  # issue 15
     "public_indicators": {},
     "public_indicator": {"pk": lambda w: an_indicator(w).pk},
     "public_open_data": {},

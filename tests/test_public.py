@@ -166,6 +166,7 @@ def public_urls(strategy, action, indicator) -> list[str]:
                 "indicator-values",
             )
         ),
+        reverse("public_decision", args=[slug]),  # issue 15 (last: the slices above stand)
     ]
 
 
@@ -398,6 +399,9 @@ def test_the_sitemap_lists_the_pages_of_published_strategies_only(client):
     action = shown.themes.first().actions.first()
     assert reverse("public_action", args=[shown.slug, action.pk]) in actions
     assert f"/actions/{hidden_action.pk}/" not in actions
+    pages = helpers.content(client.get(reverse("public_sitemap_section", args=["pages"]))).decode()
+    assert reverse("public_decision", args=[shown.slug]) in pages  # issue 15
+    assert reverse("public_decision", args=[hidden.slug]) not in pages
 
 
 # --- Queries that do not grow with the plan -------------------------------------------------

@@ -98,6 +98,15 @@ AS_COORDINATOR = {"review_queue"}
 PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
 PAGES.append(("slippage", "Slippage (`/dashboard/slippage/`)", "/dashboard/slippage/"))
 PAGES.append(("report_archive", "Report archive (`/reports/archive/`)", "/reports/archive/"))
+# The decision on a strategy, whole (issue 15): "{decision}" is pick_decision()'s slug. It
+# reads the decision's passages only, so its cost does not grow with the plan.
+PAGES.append(
+    (
+        "decision",
+        "The decision on a strategy (`/strategies/<slug>/decision/`)",
+        "/strategies/{decision}/decision/",
+    )
+)
 # The public site (issue 14), fetched without signing in, of the strategy publish_for_bench()
 # publishes: "{strategy}" is its slug, "{public_action}" and "{public_indicator}" its own.
 PUBLIC_PAGES = [
@@ -190,6 +199,26 @@ def pick_action() -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def pick_decision() -> str | None:
+    """The strategy with the most decision passages (the report's, where it is seeded); else
+    the strategy of the action measured, whose page then says no decision is recorded."""
+    from strategy.models import Strategy
+
+    decided = (
+        Strategy.objects.annotate(n=Count("decision_passages"))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if decided:
+        return decided
+    action_id = pick_action()
+    if action_id is None:
+        return None
+    return Strategy.objects.filter(themes__actions=action_id).values_list("slug", flat=True).first()
 
 
 def publish_for_bench() -> dict:
@@ -387,6 +416,7 @@ def measure(
     wanted = pages or PAGE_KEYS
     indicator_id = pick_indicator()
     public = publish_for_bench() if any(key in AS_ANONYMOUS for key in wanted) else {}
+    decision = pick_decision() if "decision" in wanted else None
     results: dict = {
         "pages": {},
         "action_id": action_id,
@@ -413,7 +443,12 @@ def measure(
             ):
                 results["pages"][key] = {"label": label, "status": None, "error": "no public page"}
                 continue
-            path = path.format(action=action_id, indicator=indicator_id, **public)
+            if "{decision}" in path and decision is None:
+                results["pages"][key] = {"label": label, "status": None, "error": "no strategy"}
+                continue
+            path = path.format(
+                action=action_id, indicator=indicator_id, decision=decision, **public
+            )
             say(f"  {label} …")
             page = measure_page(
                 anonymous
