@@ -596,3 +596,66 @@ def api_token(user, name: str = "A script") -> str:
     from api.models import ApiToken
 
     return ApiToken.objects.make(user=user, name=name)[1]
+
+
+# --- The council's duties: equality and social value (issue 15) ---
+
+
+class ProtectedCharacteristicFactory(DjangoModelFactory):
+    class Meta:
+        model = "duties.ProtectedCharacteristic"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Characteristic {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class EqualityAssessmentFactory(DjangoModelFactory):
+    """An assessment saved through duties.services.record_assessment (so its version and
+    history move as in real life), of a strategy action unless `council_action` is given;
+    due by default (`state`, `outcome`... as the form gives them)."""
+
+    class Meta:
+        model = "duties.EqualityAssessment"
+
+    council_action = None
+    strategy_action = factory.Maybe(
+        "council_action",
+        yes_declaration=None,
+        no_declaration=factory.SubFactory(StrategyActionFactory),
+    )
+    changed_by = factory.SubFactory(UserFactory, role=Role.FORUM_COORDINATOR)
+    state = "due"
+    affects_groups = False
+    characteristics = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, strategy_action=None, council_action=None, **kwargs):
+        from duties import services as duty_services
+
+        subject = council_action or strategy_action
+        current = duty_services.assessment_of(subject)
+        return duty_services.record_assessment(
+            subject=subject, expected_version=current.version, **kwargs
+        )
+
+
+class SocialValueFactory(DjangoModelFactory):
+    """Social value considerations saved through duties.services.record_social_value:
+    involving procurement, not yet recorded, unless the answers are given."""
+
+    class Meta:
+        model = "duties.SocialValue"
+
+    council_action = factory.SubFactory(CouncilActionFactory)
+    changed_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    involves_procurement = True
+
+    @classmethod
+    def _create(cls, model_class, *args, council_action, **kwargs):
+        from duties import services as duty_services
+
+        current = duty_services.social_value_of(council_action)
+        return duty_services.record_social_value(
+            council_action=council_action, expected_version=current.version, **kwargs
+        )
