@@ -14,10 +14,10 @@ from . import services
 from .forms import EqualityAssessmentForm, SocialValueForm
 
 
-def _stale_form(request, form_class, record, **kwargs):
+def _stale_form(request, form_class, current, **kwargs):
     """The form again after a stale save: what was typed kept, with the current version."""
     data = request.POST.copy()
-    data["version"] = record.version
+    data["version"] = current.version
     form = form_class(data, **kwargs)
     form.is_valid()
     return form
