@@ -392,9 +392,8 @@ class DecisionForm(forms.Form):
             '<a class="govuk-link" href="{}">{}</a>.',
             ((refusal.link_url, refusal.link_text) for refusal in refusals),
         )
-        self.fields["decision"].help_text = format_html(
-            "{} {}", self.fields["decision"].help_text, links
-        )
+        hint = format_html("{} {}", self.fields["decision"].help_text, links)
+        self.fields["decision"].help_text = self["decision"].help_text = hint  # (bound: cached)
         for refusal in refusals:
             self.add_error("decision", refusal.message)
 

@@ -31,6 +31,8 @@ from actions.models import (
 from actions.status import Status
 from discussion import services as discussion_services
 from discussion.models import Comment, DigestLog
+from duties import services as duty_services
+from duties.models import EqualityAssessment, ProtectedCharacteristic, SocialValue
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from monitoring import services as round_services
@@ -603,7 +605,7 @@ def api_token(user, name: str = "A script") -> str:
 
 class ProtectedCharacteristicFactory(DjangoModelFactory):
     class Meta:
-        model = "duties.ProtectedCharacteristic"
+        model = ProtectedCharacteristic
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Characteristic {n}")
@@ -616,7 +618,7 @@ class EqualityAssessmentFactory(DjangoModelFactory):
     due by default (`state`, `outcome`... as the form gives them)."""
 
     class Meta:
-        model = "duties.EqualityAssessment"
+        model = EqualityAssessment
 
     council_action = None
     strategy_action = factory.Maybe(
@@ -631,8 +633,6 @@ class EqualityAssessmentFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, strategy_action=None, council_action=None, **kwargs):
-        from duties import services as duty_services
-
         subject = council_action or strategy_action
         current = duty_services.assessment_of(subject)
         return duty_services.record_assessment(
@@ -645,7 +645,7 @@ class SocialValueFactory(DjangoModelFactory):
     involving procurement, not yet recorded, unless the answers are given."""
 
     class Meta:
-        model = "duties.SocialValue"
+        model = SocialValue
 
     council_action = factory.SubFactory(CouncilActionFactory)
     changed_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
@@ -653,8 +653,6 @@ class SocialValueFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, council_action, **kwargs):
-        from duties import services as duty_services
-
         current = duty_services.social_value_of(council_action)
         return duty_services.record_social_value(
             council_action=council_action, expected_version=current.version, **kwargs

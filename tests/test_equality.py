@@ -320,7 +320,9 @@ def test_accepting_waits_for_the_assessment_then_goes_ahead(officer_client, worl
     page = response.content.decode()
     assert response.status_code == 200
     assert "Record the equality impact assessment before accepting" in page
-    assert f'href="{url_of(council_action)}"' in page  # next to the decision, a link to it
+    # Next to the decision, in its hint, a link to the assessment page.
+    hint = page[page.index('id="id_decision_hint"') : page.index('id="id_decision_1_error"')]
+    assert f'href="{url_of(council_action)}"' in hint
     assert "Typed reason stays" in page
     council_action.refresh_from_db()
     assert council_action.decision == ""

@@ -143,7 +143,8 @@ def test_accepting_waits_until_they_are_recorded(officer_client, world):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Record the social value considerations before accepting" in page
-    assert f'href="{url_of(council_action)}"' in page
+    hint = page[page.index('id="id_decision_hint"') : page.index('id="id_decision_1_error"')]
+    assert f'href="{url_of(council_action)}"' in hint
     assert "Typed reason" in page
     council_action.refresh_from_db()
     assert council_action.decision == ""
