@@ -566,3 +566,41 @@ def imports_of(user, records):
     """The imports a person may see and confirm: any, for those who may import (the
     coordinator and administrators share the work); for anyone else none ("not found")."""
     return records if can_import_plan(user) else records.none()
+
+
+# --- The council's duties: equality and social value (issue 15) ---------------------------
+
+
+def can_edit_equality_assessment(user: User, action: StrategyAction | CouncilAction) -> bool:
+    """Record an action's equality impact assessment: the Forum coordinator and administrators
+    on any action; council officers on the proposed council actions they answer for. Cabinet
+    members and Forum members read it."""
+    if _only_reads(user):
+        return False
+    if has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR):
+        return True
+    return _is_council_action(action) and can_record_council_input(user, action)
+
+
+def can_record_social_value(user: User, council_action: CouncilAction) -> bool:
+    """Record the Social Value Act's considerations on a proposed council action: its unit's
+    officers (those who record its input and decide on it) and administrators."""
+    if _only_reads(user):
+        return False
+    return can_record_council_input(user, council_action)
+
+
+def check_can_edit_equality_assessment(user, action) -> None:
+    if not can_edit_equality_assessment(user, action):
+        raise PermissionDenied(
+            "Only the Forum coordinator, administrators and, on a proposed council action, the "
+            "officers of its unit can record its equality impact assessment."
+        )
+
+
+def check_can_record_social_value(user, council_action: CouncilAction) -> None:
+    if not can_record_social_value(user, council_action):
+        raise PermissionDenied(
+            "Only officers of the council unit responsible for this action can record its "
+            "social value considerations."
+        )

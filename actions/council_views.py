@@ -141,6 +141,9 @@ def record_decision(request: HttpRequest, pk: int) -> HttpResponse:
         form = resubmitted(request, stale, DecisionForm)
         context.update(form=form, council_action=stale.subject, stale=True)
         return render(request, template, context, status=409)
+    except services.DecisionRefused as refused:
+        form.refuse(refused.refusals)  # what was typed stays; the error links to what is needed
+        return render(request, template, context)
     messages.success(request, f"The decision on {council_action.reference} has been recorded.")
     return redirect(council_action)
 

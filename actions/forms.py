@@ -6,7 +6,7 @@ from crispy_forms.layout import HTML
 from crispy_forms_gds.layout import Button, Div, Field, Fixed, Size
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from accounts.models import Partner, User
 from accounts.roles import Role
@@ -383,6 +383,19 @@ class DecisionForm(forms.Form):
             Field.textarea("reason", label_size=Size.MEDIUM, rows=4, max_characters=2000),
             Button("submit", "Record the decision"),
         )
+
+    def refuse(self, refusals) -> None:
+        """A decision the council's duties do not allow yet (services.DecisionRefused): each
+        reason next to the decision, and, in its hint, a link to where it is put right."""
+        links = format_html_join(
+            " ",
+            '<a class="govuk-link" href="{}">{}</a>.',
+            ((refusal.link_url, refusal.link_text) for refusal in refusals),
+        )
+        hint = format_html("{} {}", self.fields["decision"].help_text, links)
+        self.fields["decision"].help_text = self["decision"].help_text = hint  # (bound: cached)
+        for refusal in refusals:
+            self.add_error("decision", refusal.message)
 
 
 class AddCouncilActionForm(forms.Form):

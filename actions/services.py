@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,29 @@ class StaleEdit(Exception):
         super().__init__(f"{subject.reference} has changed since the edit began")
         self.subject = subject
         self.latest = latest
+
+
+class DecisionRefused(Exception):
+    """A decision the council's duties do not allow yet: `refusals` says what is needed first,
+    each a Refusal with the page where it is done."""
+
+    def __init__(self, refusals):
+        super().__init__("; ".join(refusal.message for refusal in refusals))
+        self.refusals = refusals
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    link_url: str
+    link_text: str
+
+
+#: What must be done before a decision is recorded, added by the apps above this one (duties,
+#: issue 15: an equality impact assessment, the Social Value Act's considerations), which
+#: this app does not import. Each check is called with (council_action, decision) inside the
+#: decision's transaction and returns a Refusal or None.
+DECISION_CHECKS: list = []
 
 
 def _claim(model, pk: int, expected_version: int) -> bool:
@@ -355,6 +379,9 @@ def record_decision(
     if not _claim(CouncilAction, council_action.pk, expected_version):
         raise StaleEdit(CouncilAction.objects.get(pk=council_action.pk))
     council_action.refresh_from_db()
+    refusals = [r for check in DECISION_CHECKS if (r := check(council_action, decision))]
+    if refusals:  # the version claimed above goes back with the transaction
+        raise DecisionRefused(refusals)
     council_action.decision = decision
     council_action.decision_reason = reason
     council_action.decided_by = decided_by

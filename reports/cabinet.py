@@ -15,7 +15,7 @@ from monitoring.selectors import current_round
 from strategy.decision import chosen_options
 from strategy.models import DemoProgress
 
-from . import charts, figures, indicator_figures
+from . import charts, duty_figures, figures, indicator_figures
 from .models import CabinetReport
 
 # Without an earlier report to compare with, changes are shown over this window.
@@ -74,6 +74,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "recent": figures.recent_updates(),
         "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
         **indicator_figures.context(),
+        **duty_figures.context(),  # issue 15
     }
 
 
@@ -97,6 +98,7 @@ def report_context(report: CabinetReport | None) -> dict:
         changes=changes,
         plan=figures.report_actions(),
         report_list_max=figures.REPORT_LIST_MAX,
+        social_value=duty_figures.social_value(),  # issue 15
         site_url=settings.SITE_URL.rstrip("/"),
         # The PDF is made without a request, so the base template's demo banner is not there.
         demo_progress=DemoProgress.present(),

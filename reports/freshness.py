@@ -50,6 +50,7 @@ def connect() -> None:
         StrategyAction,
         SubPoint,
     )
+    from duties.models import EqualityAssessment, SocialValue
     from evidence.models import EvidenceFile
     from indicators.models import Indicator, IndicatorTarget, IndicatorValue
     from monitoring.models import MonitoringRound
@@ -77,6 +78,8 @@ def connect() -> None:
         ProgressUpdate,
         EvidenceFile,  # shown on the timelines of the action pages
         Milestone,  # issue 13
+        EqualityAssessment,  # issue 15: on the action pages, the dashboard and the report
+        SocialValue,
         MonitoringRound,
         CabinetReport,
         DecisionOption,  # the decision page, issue 15
@@ -99,6 +102,7 @@ def connect() -> None:
         Indicator.strategy_actions.through,
         Indicator.council_actions.through,
         Indicator.themes.through,
+        EqualityAssessment.characteristics.through,  # issue 15
     ):
         m2m_changed.connect(
             bump_after_m2m, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}"

@@ -31,6 +31,8 @@ from actions.models import (
 from actions.status import Status
 from discussion import services as discussion_services
 from discussion.models import Comment, DigestLog
+from duties import services as duty_services
+from duties.models import EqualityAssessment, ProtectedCharacteristic, SocialValue
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from monitoring import services as round_services
@@ -631,3 +633,60 @@ class DecisionPassageFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Faker("sentence")
     paragraph = "2.8.1"
+# --- The council's duties: equality and social value (issue 15) ---
+
+
+class ProtectedCharacteristicFactory(DjangoModelFactory):
+    class Meta:
+        model = ProtectedCharacteristic
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Characteristic {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class EqualityAssessmentFactory(DjangoModelFactory):
+    """An assessment saved through duties.services.record_assessment (so its version and
+    history move as in real life), of a strategy action unless `council_action` is given;
+    due by default (`state`, `outcome`... as the form gives them)."""
+
+    class Meta:
+        model = EqualityAssessment
+
+    council_action = None
+    strategy_action = factory.Maybe(
+        "council_action",
+        yes_declaration=None,
+        no_declaration=factory.SubFactory(StrategyActionFactory),
+    )
+    changed_by = factory.SubFactory(UserFactory, role=Role.FORUM_COORDINATOR)
+    state = "due"
+    affects_groups = False
+    characteristics = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, strategy_action=None, council_action=None, **kwargs):
+        subject = council_action or strategy_action
+        current = duty_services.assessment_of(subject)
+        return duty_services.record_assessment(
+            subject=subject, expected_version=current.version, **kwargs
+        )
+
+
+class SocialValueFactory(DjangoModelFactory):
+    """Social value considerations saved through duties.services.record_social_value:
+    involving procurement, not yet recorded, unless the answers are given."""
+
+    class Meta:
+        model = SocialValue
+
+    council_action = factory.SubFactory(CouncilActionFactory)
+    changed_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    involves_procurement = True
+
+    @classmethod
+    def _create(cls, model_class, *args, council_action, **kwargs):
+        current = duty_services.social_value_of(council_action)
+        return duty_services.record_social_value(
+            council_action=council_action, expected_version=current.version, **kwargs
+        )

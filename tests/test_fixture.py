@@ -22,6 +22,7 @@ from actions.models import (
     StrategyAction,
     SubPoint,
 )
+from duties.models import EqualityAssessment, ProtectedCharacteristic
 from strategy.models import (
     Cited,
     CorporatePriority,
@@ -66,6 +67,10 @@ EXPECTED_COUNTS = {
     DecisionOption: 2,
     DecisionOptionPoint: 7,
     DecisionPassage: 31,
+    # Equality (issue 15, fixtures/cabinet_report_2013_equality.json): the nine protected
+    # characteristics of 2.7.1 and the Forum's assessment of the strategy (2.12.1).
+    ProtectedCharacteristic: 9,
+    EqualityAssessment: 1,
 }
 
 STRATEGY_ACTIONS = {

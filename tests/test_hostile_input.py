@@ -62,6 +62,8 @@ from actions.forms import (
 )
 from actions.models import CouncilAction, StrategyAction
 from discussion.forms import CommentForm, HideCommentForm
+from duties.forms import EqualityAssessmentForm, SocialValueForm
+from duties.models import EqualityAssessment, SocialValue
 from imports.forms import UploadForm
 from indicators.forms import (
     SPARE_TARGETS,
@@ -88,11 +90,13 @@ from tests.test_permission_matrix import (
     decision_data,
     done_data,
     download_data,
+    equality_data,
     indicator_data,
     input_data,
     milestone_data,
     round_data,
     snapshot,
+    social_value_data,
     update_data,
 )
 
@@ -369,6 +373,27 @@ FORM_PAGES += [
     ),
     FormPage(
         "strategy_publish", lambda w: _PublishButton(), lambda w: {"intent": "publish"}, "admin"
+    ),
+]
+# The council's duties (issue 15): equality impact assessments and social value.
+FORM_PAGES += [
+    FormPage(
+        "action_equality",
+        lambda w: EqualityAssessmentForm(assessment=EqualityAssessment()),
+        equality_data,
+        "coordinator",
+    ),
+    FormPage(
+        "council_action_equality",
+        lambda w: EqualityAssessmentForm(assessment=EqualityAssessment()),
+        equality_data,
+        "officer",
+    ),
+    FormPage(
+        "council_action_social_value",
+        lambda w: SocialValueForm(record=SocialValue()),
+        social_value_data,
+        "officer",
     ),
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}

@@ -181,6 +181,7 @@ MODELS_WITH_FACTORIES = {
             "monitoring",
             "discussion",
             "reports",
+            "duties",  # issue 15
         )
         for m in apps.get_app_config(app).get_models()
         if not m.__name__.startswith("Historical")

@@ -946,6 +946,62 @@ MATRIX += [
     ),
 ]
 
+
+# --- The council's duties: equality and social value (issue 15) ---
+# Equality impact assessments: the coordinator and administrators on any action, and a
+# proposed council action's unit officers on it. Social value: its unit officers and admins.
+ASSESSORS = {"coordinator", "admin"}
+COUNCIL_ASSESSORS = UNIT_OFFICERS | ASSESSORS
+
+
+def equality_data(world):
+    return {
+        "version": "1",
+        "affects_groups": "yes",
+        "state": "not_needed",
+        "reason_not_needed": "Matrix reason",
+    }
+
+
+def social_value_data(world):
+    return {
+        "version": "1",
+        "involves_procurement": "yes",
+        "wellbeing": "Matrix wellbeing",
+        "securing": "Matrix securing",
+        "consultation_needed": "no",
+        "consultation_notes": "",
+    }
+
+
+MATRIX += [
+    Row(
+        "action_equality",
+        kwargs=lambda w: {"pk": w.action.pk},
+        get=only(ASSESSORS, OK),
+        post=only(ASSESSORS, FOUND),
+        data=equality_data,
+        may_change=ASSESSORS,
+    ),
+    Row(
+        "council_action_equality",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(COUNCIL_ASSESSORS, OK),
+        post=only(COUNCIL_ASSESSORS, FOUND),
+        data=equality_data,
+        may_change=COUNCIL_ASSESSORS,
+    ),
+    Row(
+        "council_action_social_value",
+        kwargs=lambda w: {"pk": w.council_action.pk},
+        get=only(UNIT_OFFICERS, OK),
+        post=only(UNIT_OFFICERS, FOUND),
+        data=social_value_data,
+        may_change=UNIT_OFFICERS,
+    ),
+]
+
+
 # The Django admin is one product area: its permission is the Administrator
 # role, checked by TrackerAdminSite.has_permission for every admin URL. The
 # rows above check it through two representative admin pages.
@@ -963,6 +1019,7 @@ PRODUCT_APPS = [
     "reports",
     "publication",  # issue 14
     "imports",
+    "duties",  # issue 15
     "auth",
 ]
 

@@ -56,7 +56,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Partner, User
 from accounts.roles import Role
 from accounts.services import set_role
-from actions.models import StrategyAction
+from actions.models import CouncilAction, StrategyAction
 from benchmarks import http_stage, jobs_stage, soak, synthetic
 from reports import freshness
 
@@ -168,6 +168,33 @@ PAGES.append(("api_indicators", "API: indicators (`/api/v1/indicators/`)", "/api
 # The spreadsheet import's upload page (issue 14): the coordinator's, with their recent uploads.
 PAGES.append(("import_plan", "Import the plan (`/import/`), as the coordinator", "/import/"))
 AS_COORDINATOR.add("import_plan")
+# The council's duties (issue 15): a proposed council action's page (its equality impact
+# assessment and social value, each with its history, shown beside it) and the assessment
+# forms, as the coordinator, who may change both. "{council_action}" is the first proposed
+# council action of the strategy action measured.
+PAGES.append(
+    (
+        "council_action",
+        "Proposed council action page (`/council-actions/<id>/`)",
+        "/council-actions/{council_action}/",
+    )
+)
+PAGES.append(
+    (
+        "action_equality",
+        "Equality impact assessment form (`/actions/<id>/equality/`), as the coordinator",
+        "/actions/{action}/equality/",
+    )
+)
+PAGES.append(
+    (
+        "council_action_equality",
+        "Council action's equality impact assessment form "
+        "(`/council-actions/<id>/equality/`), as the coordinator",
+        "/council-actions/{council_action}/equality/",
+    )
+)
+AS_COORDINATOR.update({"action_equality", "council_action_equality"})
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
@@ -415,6 +442,12 @@ def measure(
     action_id = pick_action()
     wanted = pages or PAGE_KEYS
     indicator_id = pick_indicator()
+    council_action_id = (
+        CouncilAction.objects.filter(strategy_action_id=action_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     public = publish_for_bench() if any(key in AS_ANONYMOUS for key in wanted) else {}
     decision = pick_decision() if "decision" in wanted else None
     results: dict = {
@@ -446,8 +479,19 @@ def measure(
             if "{decision}" in path and decision is None:
                 results["pages"][key] = {"label": label, "status": None, "error": "no strategy"}
                 continue
+            if "{council_action}" in path and council_action_id is None:
+                results["pages"][key] = {
+                    "label": label,
+                    "status": None,
+                    "error": "no council action",
+                }
+                continue
             path = path.format(
-                action=action_id, indicator=indicator_id, decision=decision, **public
+                action=action_id,
+                indicator=indicator_id,
+                decision=decision,
+                council_action=council_action_id,
+                **public,
             )
             say(f"  {label} …")
             page = measure_page(
