@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "monitoring",
     "discussion",
     "indicators",
+    "risks",  # the risk register (issue 15)
     "reports",
     "demo",
     "django.contrib.sitemaps",  # the public site's sitemap (issue 14)

@@ -14,7 +14,7 @@ from actions.status import RAG
 from monitoring.selectors import current_round
 from strategy.models import DemoProgress
 
-from . import charts, figures, indicator_figures
+from . import charts, figures, indicator_figures, risk_figures
 from .models import CabinetReport
 
 # Without an earlier report to compare with, changes are shown over this window.
@@ -37,6 +37,7 @@ def dashboard_context(today: datetime.date) -> dict:
     counts, overall = summary.counts, summary.overall
     themes = furthest_behind(summary.themes)
     priorities = figures.progress_by_priority()
+    round_ = current_round()
 
     def progress_chart(rows):
         return charts.bar_chart(
@@ -50,7 +51,7 @@ def dashboard_context(today: datetime.date) -> dict:
 
     return {
         "today": today,
-        "round": current_round(),
+        "round": round_,
         "strategies": current_strategies(),
         "counts": counts,
         "counts_total": sum(c.together for c in counts),
@@ -73,6 +74,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "recent": figures.recent_updates(),
         "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
         **indicator_figures.context(),
+        **risk_figures.context(today, round_),  # issue 15
     }
 
 

@@ -53,6 +53,7 @@ def connect() -> None:
     from evidence.models import EvidenceFile
     from indicators.models import Indicator, IndicatorTarget, IndicatorValue
     from monitoring.models import MonitoringRound
+    from risks.models import Risk, RiskMitigation, RiskReview
     from strategy.models import CorporatePriority, Strategy
     from themes.models import Theme
 
@@ -76,6 +77,9 @@ def connect() -> None:
         Indicator,
         IndicatorTarget,
         IndicatorValue,
+        Risk,  # issue 15: the dashboard's and the action pages' risks
+        RiskMitigation,
+        RiskReview,
         Partner,
         get_user_model(),
     ):

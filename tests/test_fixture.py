@@ -22,6 +22,7 @@ from actions.models import (
     StrategyAction,
     SubPoint,
 )
+from risks.models import Risk, RiskMitigation
 from strategy.models import (
     Cited,
     CorporatePriority,
@@ -59,6 +60,8 @@ EXPECTED_COUNTS = {
     ActionPriority: 0,  # the report ties the priorities to the strategy, not to actions
     ExistingActivity: 4,
     CouncilAction: 6,
+    Risk: 1,  # 2.11.1's main risk, at strategy level (issue 15)
+    RiskMitigation: 2,  # ... and its two mitigations
 }
 
 STRATEGY_ACTIONS = {
