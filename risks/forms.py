@@ -62,7 +62,11 @@ def _text(label: str, most: int, what: str, *, required=True, help_text="", rows
         required=required,
         max_length=most,
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        # crispy-forms-gds's character count adds to aria-describedby, which only a field with
+        # a hint has: start it empty for one without.
+        widget=forms.Textarea(
+            attrs={"rows": rows, **({} if help_text else {"aria-describedby": ""})}
+        ),
         error_messages={
             "required": f"Enter {what}",
             "max_length": f"{what[:1].upper()}{what[1:]} must be {most:,} characters or fewer",
@@ -120,8 +124,8 @@ class RiskForm(GdsFormMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=Status.OPEN,
         error_messages={
-            "required": "Choose the risk's status",
-            "invalid_choice": "Choose the risk's status from the list",
+            "required": "Choose the status",
+            "invalid_choice": "Choose a status from the list",
         },
     )
 
@@ -241,8 +245,8 @@ class ReviewForm(forms.Form):
         choices=Status.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the risk's status",
-            "invalid_choice": "Choose the risk's status from the list",
+            "required": "Choose the status",
+            "invalid_choice": "Choose a status from the list",
         },
     )
     note = _text(

@@ -231,6 +231,10 @@ class Risk(Cited):
             models.CheckConstraint(
                 condition=models.Q(likelihood__isnull=True, impact__isnull=True, score__isnull=True)
                 | models.Q(
+                    # Not null, spelled out: a check that comes to NULL would pass.
+                    likelihood__isnull=False,
+                    impact__isnull=False,
+                    score__isnull=False,
                     likelihood__gte=LOWEST,
                     likelihood__lte=HIGHEST,
                     impact__gte=LOWEST,
@@ -255,12 +259,18 @@ class Risk(Cited):
     def get_absolute_url(self):
         return reverse("risk", args=[self.pk])
 
-    def save(self, *args, **kwargs):
+    def _keep_score(self) -> None:
         self.score = (
             self.likelihood * self.impact
             if self.likelihood is not None and self.impact is not None
             else None
         )
+
+    def clean(self):
+        self._keep_score()  # before full_clean() checks the constraints
+
+    def save(self, *args, **kwargs):
+        self._keep_score()
         super().save(*args, **kwargs)
 
     @property
@@ -375,6 +385,8 @@ class RiskReview(models.Model):
             models.CheckConstraint(
                 condition=models.Q(likelihood__isnull=True, impact__isnull=True)
                 | models.Q(
+                    likelihood__isnull=False,
+                    impact__isnull=False,
                     likelihood__gte=LOWEST,
                     likelihood__lte=HIGHEST,
                     impact__gte=LOWEST,
