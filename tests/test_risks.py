@@ -22,7 +22,6 @@ from tests.factories import (
     MonitoringRoundFactory,
     RiskFactory,
     RiskReviewFactory,
-    StrategyActionFactory,
     StrategyFactory,
     UserFactory,
 )
