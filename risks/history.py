@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .models import Risk, RiskMitigation
 
 HIDDEN = ["version", "score"]
+SHOWN_FIRST = {"likelihood", "impact", "status", "owner", "review_date"}
 KINDS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
 
@@ -37,8 +38,6 @@ def _shown(record, name: str) -> str:
         return str(dict(model_field.choices).get(value, value))
     if isinstance(value, datetime.date):
         return f"{value:%-d %B %Y}"
-    if name == "owner":
-        return str(value)
     return str(value)
 
 
@@ -60,7 +59,23 @@ def changes(risk: Risk) -> list[Change]:
     previous = None
     for record in records:
         kind = KINDS.get(record.history_type, "Changed")
-        if previous is None:
+        if previous is None and kind == "Changed":
+            # The seeded risk has no record of its loading: show what this change left.
+            fields = [
+                FieldChange(str(f.verbose_name).capitalize(), "", _value(record, f.name))
+                for f in Risk._meta.fields
+                if f.name in SHOWN_FIRST and getattr(record, f.attname) not in (None, "")
+            ]
+            found.append(
+                Change(
+                    record.history_date,
+                    record.history_user,
+                    "Risk changed (its earlier history was not recorded)",
+                    fields,
+                    record.history_change_reason or "",
+                )
+            )
+        elif previous is None:
             found.append(Change(record.history_date, record.history_user, f"Risk {kind.lower()}"))
         else:
             delta = record.diff_against(previous, excluded_fields=HIDDEN)
