@@ -98,6 +98,15 @@ AS_COORDINATOR = {"review_queue"}
 PAGES.append(("review_queue", "Review queue (`/reviews/`), as the coordinator", "/reviews/"))
 PAGES.append(("slippage", "Slippage (`/dashboard/slippage/`)", "/dashboard/slippage/"))
 PAGES.append(("report_archive", "Report archive (`/reports/archive/`)", "/reports/archive/"))
+# The risk register (issue 15): "{risk_strategy}" is the slug of the measured action's strategy.
+PAGES.append(("risk_registers", "Risk registers (`/risks/`)", "/risks/"))
+PAGES.append(
+    (
+        "risk_register",
+        "Risk register (`/strategies/<slug>/risks/`)",
+        "/strategies/{risk_strategy}/risks/",
+    )
+)
 # The public site (issue 14), fetched without signing in, of the strategy publish_for_bench()
 # publishes: "{strategy}" is its slug, "{public_action}" and "{public_indicator}" its own.
 PUBLIC_PAGES = [
@@ -215,6 +224,18 @@ def publish_for_bench() -> dict:
         "public_action": action_id,
         "public_indicator": indicator.first(),
     }
+
+
+def _strategy_of(action_id: int | None) -> str:
+    """The slug of the strategy of the action measured (the risk register's), or ''."""
+    from strategy.models import Strategy
+
+    if action_id is None:
+        return ""
+    return (
+        Strategy.objects.filter(themes__actions=action_id).values_list("slug", flat=True).first()
+        or ""
+    )
 
 
 def pick_indicator() -> int | None:
@@ -413,7 +434,12 @@ def measure(
             ):
                 results["pages"][key] = {"label": label, "status": None, "error": "no public page"}
                 continue
-            path = path.format(action=action_id, indicator=indicator_id, **public)
+            path = path.format(
+                action=action_id,
+                indicator=indicator_id,
+                risk_strategy=_strategy_of(action_id),
+                **public,
+            )
             say(f"  {label} …")
             page = measure_page(
                 anonymous
