@@ -541,3 +541,17 @@ def test_query_counts_stay_flat_with_many_risks(client, world, officer):
     cache.clear()
     many = {url: len(queries_for(client, url)) for url in pages}
     assert many == few
+
+
+def test_the_review_queue_names_the_risks_due_in_the_round(client, world):
+    strategy = world.action.theme.strategy
+    coordinator = world.personas["coordinator"]
+    risk = RiskFactory(strategy=strategy)
+    client = signed_in(client, coordinator)
+    assert "Risks due for review" not in client.get(reverse("review_queue")).content.decode()
+    round_ = MonitoringRoundFactory(opened_by=coordinator)
+    page = client.get(reverse("review_queue")).content.decode()
+    assert f"Risks due for review in {round_.name}" in page
+    assert f"1 risk of {strategy.title}" in page
+    RiskReviewFactory(risk=risk, reviewed_by=coordinator)
+    assert "Risks due for review" not in client.get(reverse("review_queue")).content.decode()

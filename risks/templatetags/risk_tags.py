@@ -2,7 +2,10 @@
 through template tags rather than imports."""
 
 from django import template
+from django.db.models import Count
 
+from accounts import permissions
+from monitoring.selectors import current_round
 from risks.models import Risk
 
 register = template.Library()
@@ -26,3 +29,22 @@ def council_action_risks(council_action):
         council_action,
         council_action.strategy_action.theme.strategy,
     )
+
+
+@register.inclusion_tag("risks/includes/due_for_review.html")
+def risks_due_for_review(user):
+    """For the review queue: how many risks of each current strategy are due for review in the
+    open round, to those who review risks (two queries; none for anyone else)."""
+    if not permissions.can_manage_risks(user):
+        return {"rows": []}
+    round_ = current_round()
+    if round_ is None:
+        return {"rows": []}
+    rows = (
+        Risk.objects.in_current_plans()
+        .due_for_review(round_)
+        .values("strategy__slug", "strategy__title")
+        .annotate(due=Count("pk"))
+        .order_by("strategy__title")
+    )
+    return {"rows": list(rows), "round": round_}
