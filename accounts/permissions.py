@@ -604,3 +604,51 @@ def check_can_record_social_value(user, council_action: CouncilAction) -> None:
             "Only officers of the council unit responsible for this action can record its "
             "social value considerations."
         )
+
+
+# --- The risk register (issue 15) ---------------------------------------------------------
+# Risks to a strategy as a whole, to a strategy action or to a proposed council action
+# (risks/). Everyone with a role reads the register; Cabinet members and Forum members only
+# read it.
+
+
+def can_manage_risks(user) -> bool:
+    """Add, change and review risks at all: council officers, the Forum coordinator and
+    administrators (a Cabinet member who also holds one of those roles only reads)."""
+    if _only_reads(user):
+        return False
+    return has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR, Role.COUNCIL_OFFICER)
+
+
+def can_manage_risk_on(user, council_action: CouncilAction | None = None) -> bool:
+    """Add, change or review a risk to the strategy as a whole or to a strategy action (any of
+    those who manage risks), or to a proposed council action `council_action`: the Forum
+    coordinator, administrators and officers of its unit or a unit above it."""
+    if not can_manage_risks(user):
+        return False
+    if council_action is None or has_role(user, Role.ADMINISTRATOR, Role.FORUM_COORDINATOR):
+        return True
+    return user.organisation_id is not None and (
+        council_action.responsible_unit_id in units_answered_for(user)
+    )
+
+
+def can_manage_risk(user, risk) -> bool:
+    """Change or review `risk` (the rules of can_manage_risk_on for what it belongs to)."""
+    return can_manage_risk_on(user, risk.council_action if risk.council_action_id else None)
+
+
+def check_can_manage_risks(user) -> None:
+    if not can_manage_risks(user):
+        raise PermissionDenied(
+            "Only council officers and the Forum coordinator can add or change risks."
+        )
+
+
+def check_can_manage_risk(user, risk) -> None:
+    check_can_manage_risks(user)
+    if not can_manage_risk(user, risk):
+        raise PermissionDenied(
+            "Only officers of the council unit responsible for this action, and the Forum "
+            "coordinator, can change or review its risks."
+        )

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "discussion",
     "indicators",
     "duties",  # the council's duties: equality and social value (issue 15)
+    "risks",  # the risk register (issue 15)
     "reports",
     "demo",
     "django.contrib.sitemaps",  # the public site's sitemap (issue 14)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("indicators.urls")),
     path("", include("duties.urls")),  # equality and social value (issue 15)
+    path("", include("risks.urls")),  # the risk register (issue 15)
     path("", include("reports.urls")),
     path("", include("publication.urls")),  # the public site, open data, sitemap (issue 14)
     path("", include("api.urls")),  # the API, its schema and docs, API tokens (issue 14)

@@ -15,7 +15,7 @@ from monitoring.selectors import current_round
 from strategy.decision import chosen_options
 from strategy.models import DemoProgress
 
-from . import charts, duty_figures, figures, indicator_figures
+from . import charts, duty_figures, figures, indicator_figures, risk_figures
 from .models import CabinetReport
 
 # Without an earlier report to compare with, changes are shown over this window.
@@ -38,6 +38,7 @@ def dashboard_context(today: datetime.date) -> dict:
     counts, overall = summary.counts, summary.overall
     themes = furthest_behind(summary.themes)
     priorities = figures.progress_by_priority()
+    round_ = current_round()
 
     def progress_chart(rows):
         return charts.bar_chart(
@@ -51,7 +52,7 @@ def dashboard_context(today: datetime.date) -> dict:
 
     return {
         "today": today,
-        "round": current_round(),
+        "round": round_,
         "strategies": current_strategies(),
         "counts": counts,
         "counts_total": sum(c.together for c in counts),
@@ -75,6 +76,7 @@ def dashboard_context(today: datetime.date) -> dict:
         "latest_snapshot": CabinetReport.objects.first(),  # newest first (Meta.ordering)
         **indicator_figures.context(),
         **duty_figures.context(),  # issue 15
+        **risk_figures.context(today, round_),  # issue 15
     }
 
 

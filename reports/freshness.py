@@ -54,6 +54,7 @@ def connect() -> None:
     from evidence.models import EvidenceFile
     from indicators.models import Indicator, IndicatorTarget, IndicatorValue
     from monitoring.models import MonitoringRound
+    from risks.models import Risk, RiskMitigation, RiskReview
     from strategy.models import (
         CorporatePriority,
         DecisionOption,
@@ -88,6 +89,9 @@ def connect() -> None:
         Indicator,
         IndicatorTarget,
         IndicatorValue,
+        Risk,  # issue 15: the dashboard's and the action pages' risks
+        RiskMitigation,
+        RiskReview,
         Partner,
         get_user_model(),
     ):

@@ -690,3 +690,56 @@ class SocialValueFactory(DjangoModelFactory):
         return duty_services.record_social_value(
             council_action=council_action, expected_version=current.version, **kwargs
         )
+# --- The risk register (issue 15) ---
+
+
+class RiskFactory(DjangoModelFactory):
+    """A risk added through risks.services.add_risk, to a strategy as a whole unless
+    `strategy_action` or `council_action` is given, with `mitigations` (two by default)."""
+
+    class Meta:
+        model = "risks.Risk"
+
+    strategy_action = None
+    council_action = None
+    strategy = factory.Maybe(
+        factory.LazyAttribute(lambda r: r.strategy_action is None and r.council_action is None),
+        yes_declaration=factory.SubFactory(StrategyFactory),
+        no_declaration=None,
+    )
+    description = factory.Sequence(lambda n: f"Risk number {n} comes about")
+    likelihood = 3
+    impact = 3
+    added_by = factory.SubFactory(UserFactory)
+    mitigations = ("A first mitigation", "A second mitigation")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from risks import services as risk_services
+
+        kwargs["mitigations"] = list(kwargs["mitigations"])
+        return risk_services.add_risk(**kwargs)
+
+
+class RiskReviewFactory(DjangoModelFactory):
+    """A review recorded through risks.services.review_risk, in the open round if any."""
+
+    class Meta:
+        model = "risks.RiskReview"
+
+    risk = factory.SubFactory(RiskFactory)
+    reviewed_by = factory.SubFactory(UserFactory)
+    likelihood = 2
+    impact = 2
+    status = "open"
+    note = "Reviewed"
+    next_review_date = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=90)
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, risk, **kwargs):
+        from risks import services as risk_services
+
+        risk.refresh_from_db()
+        return risk_services.review_risk(risk=risk, expected_version=risk.version, **kwargs)

@@ -225,3 +225,41 @@ def value_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+# --- The risk register (issue 15) ---
+
+
+def risk_form(**overrides) -> dict:
+    """Valid POST data for the risk form: a risk to the strategy as a whole, likelihood 4 and
+    impact 4 (16, high), two mitigations, open, no owner or review date."""
+    data = {
+        "version": "",
+        "applies_to": "",
+        "description": "Volunteers leave faster than they join",
+        "likelihood": "4",
+        "impact": "4",
+        "mitigation_1": "A volunteer thank-you scheme",
+        "mitigation_2": "Recruitment at the college fair",
+        "mitigation_3": "",
+        "owner": "",
+        **date_fields("review_date", None),
+        "status": "open",
+    }
+    data.update(overrides)
+    return data
+
+
+def risk_review_form(risk, **overrides) -> dict:
+    """Valid POST data for a risk's review: likelihood 2, impact 3, open, a note, next review
+    in 90 days."""
+    data = {
+        "version": risk.version,
+        "likelihood": "2",
+        "impact": "3",
+        "status": "open",
+        "note": "Mitigations are working.",
+        **date_fields("next_review_date", datetime.date.today() + datetime.timedelta(days=90)),
+    }
+    data.update(overrides)
+    return data

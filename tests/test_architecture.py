@@ -22,6 +22,7 @@ LAYERS = {
     "discussion": 4,  # comments on actions (issue 13)
     "indicators": 4,  # indicators with targets and measured values (issue 13)
     "duties": 4,  # equality impact assessments and social value (issue 15): on actions
+    "risks": 4,  # the risk register at strategy and action level (issue 15)
     "reports": 5,
     "publication": 5,  # the public site and open data (issue 14): reads reports' figures
     "imports": 5,  # the plan and progress in from a spreadsheet (issue 14)

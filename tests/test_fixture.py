@@ -23,6 +23,7 @@ from actions.models import (
     SubPoint,
 )
 from duties.models import EqualityAssessment, ProtectedCharacteristic
+from risks.models import Risk, RiskMitigation
 from strategy.models import (
     Cited,
     CorporatePriority,
@@ -71,6 +72,8 @@ EXPECTED_COUNTS = {
     # characteristics of 2.7.1 and the Forum's assessment of the strategy (2.12.1).
     ProtectedCharacteristic: 9,
     EqualityAssessment: 1,
+    Risk: 1,  # 2.11.1's main risk, at strategy level (issue 15)
+    RiskMitigation: 2,  # ... and its two mitigations
 }
 
 STRATEGY_ACTIONS = {

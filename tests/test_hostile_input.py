@@ -75,14 +75,18 @@ from indicators.forms import (
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
+from risks.forms import ReviewForm as RiskReviewForm
+from risks.forms import RiskForm
 from tests import helpers
 from tests.factories import DownloadFactory
 from tests.test_permission_matrix import (
     MATRIX,
     PERSONAS,
     PRODUCT_APPS,
+    a_council_risk,
     a_plan_csv,
     a_progress_csv,
+    a_risk,
     a_submitted_update,
     a_submitted_value,
     add_data,
@@ -94,6 +98,7 @@ from tests.test_permission_matrix import (
     indicator_data,
     input_data,
     milestone_data,
+    risk_data,
     round_data,
     snapshot,
     social_value_data,
@@ -188,6 +193,9 @@ QUERY_PARAMS = {
     # The update forms take the closed round's record a correction corrects.
     "action_update": ["corrects"],
     "council_action_input": ["corrects"],
+    # The risk register (issue 15): its filter, and the action a new risk is for.
+    "risk_register": ["status", "rating", "due", "page"],
+    "risk_add": ["action"],
 }
 ALL_PARAMS = sorted({p for params in QUERY_PARAMS.values() for p in params})
 
@@ -393,6 +401,29 @@ FORM_PAGES += [
         "council_action_social_value",
         lambda w: SocialValueForm(record=SocialValue()),
         social_value_data,
+        "officer",
+    ),
+]
+# The risk register (issue 15): a risk's form offers its mitigations and two empty rows.
+FORM_PAGES += [
+    FormPage(
+        "risk_add",
+        lambda w: RiskForm(strategy=w.action.theme.strategy, submit_label="Add"),
+        lambda w: risk_data(w),
+        "officer",
+    ),
+    FormPage(
+        "risk_edit",
+        lambda w: RiskForm(
+            strategy=w.action.theme.strategy, mitigation_rows=4, submit_label="Save"
+        ),
+        lambda w: risk_data(w, a_risk(w)),
+        "coordinator",
+    ),
+    FormPage(
+        "risk_review",
+        lambda w: RiskReviewForm(),
+        lambda w: helpers.risk_review_form(a_council_risk(w)),
         "officer",
     ),
 ]

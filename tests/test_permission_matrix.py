@@ -31,6 +31,7 @@ from tests.factories import (
     MilestoneFactory,
     MonitoringRoundFactory,
     ProgressUpdateFactory,
+    RiskFactory,
 )
 from tests.helpers import input_form, round_form, update_form
 
@@ -1002,6 +1003,89 @@ MATRIX += [
 ]
 
 
+# --- The risk register (issue 15) ---
+# A risk to the strategy as a whole: officers of any unit, the coordinator and administrators
+# change and review it; a risk to world.council_action: its unit's officers (and above), the
+# coordinator and administrators. Cabinet and Forum members read.
+RISK_MANAGERS = {"officer", "officer_above", "officer_other", "coordinator", "admin"}
+COUNCIL_RISK_MANAGERS = {"officer", "officer_above", "coordinator", "admin"}
+
+
+def a_risk(world):
+    """A risk to world.action's strategy as a whole, made once."""
+    if not hasattr(world, "risk"):
+        world.risk = RiskFactory(
+            strategy=world.action.theme.strategy, added_by=world.personas["coordinator"]
+        )
+    return world.risk
+
+
+def a_council_risk(world):
+    """A risk to world.council_action, made once."""
+    if not hasattr(world, "council_risk"):
+        world.council_risk = RiskFactory(
+            council_action=world.council_action, added_by=world.personas["officer"]
+        )
+    return world.council_risk
+
+
+def risk_data(world, risk=None):
+    applies_to = risk.council_action.reference if risk and risk.council_action_id else ""
+    return helpers.risk_form(version=risk.version if risk else "", applies_to=applies_to)
+
+
+def _risk_rows(name, make, managers, data, case):
+    return Row(
+        name,
+        kwargs=lambda w: {"pk": make(w).pk},
+        get=only(managers, OK),
+        post=only(managers, FOUND),
+        data=lambda w: data(w, make(w)),
+        may_change=managers,
+        case=case,
+    )
+
+
+MATRIX += [
+    Row("risk_registers", get=ROLE_READER, post=everyone(NOT_ALLOWED)),
+    Row(
+        "risk_register",
+        kwargs=lambda w: {"slug": w.action.theme.strategy.slug},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "risk",
+        kwargs=lambda w: {"pk": a_risk(w).pk},
+        get=ROLE_READER,
+        post=everyone(NOT_ALLOWED),
+    ),
+    Row(
+        "risk_add",
+        kwargs=lambda w: {"slug": w.action.theme.strategy.slug},
+        get=only(RISK_MANAGERS, OK),
+        post=only(RISK_MANAGERS, FOUND),
+        data=lambda w: risk_data(w),
+        may_change=RISK_MANAGERS,
+    ),
+    _risk_rows("risk_edit", a_risk, RISK_MANAGERS, risk_data, "strategy"),
+    _risk_rows("risk_edit", a_council_risk, COUNCIL_RISK_MANAGERS, risk_data, "council"),
+    _risk_rows(
+        "risk_review",
+        a_risk,
+        RISK_MANAGERS,
+        lambda w, risk: helpers.risk_review_form(risk),
+        "strategy",
+    ),
+    _risk_rows(
+        "risk_review",
+        a_council_risk,
+        COUNCIL_RISK_MANAGERS,
+        lambda w, risk: helpers.risk_review_form(risk),
+        "council",
+    ),
+]
+
 # The Django admin is one product area: its permission is the Administrator
 # role, checked by TrackerAdminSite.has_permission for every admin URL. The
 # rows above check it through two representative admin pages.
@@ -1020,6 +1104,7 @@ PRODUCT_APPS = [
     "publication",  # issue 14
     "imports",
     "duties",  # issue 15
+    "risks",  # issue 15
     "auth",
 ]
 

@@ -107,6 +107,15 @@ PAGES.append(
         "/strategies/{decision}/decision/",
     )
 )
+# The risk register (issue 15): "{risk_strategy}" is the slug of the measured action's strategy.
+PAGES.append(("risk_registers", "Risk registers (`/risks/`)", "/risks/"))
+PAGES.append(
+    (
+        "risk_register",
+        "Risk register (`/strategies/<slug>/risks/`)",
+        "/strategies/{risk_strategy}/risks/",
+    )
+)
 # The public site (issue 14), fetched without signing in, of the strategy publish_for_bench()
 # publishes: "{strategy}" is its slug, "{public_action}" and "{public_indicator}" its own.
 PUBLIC_PAGES = [
@@ -271,6 +280,18 @@ def publish_for_bench() -> dict:
         "public_action": action_id,
         "public_indicator": indicator.first(),
     }
+
+
+def _strategy_of(action_id: int | None) -> str:
+    """The slug of the strategy of the action measured (the risk register's), or ''."""
+    from strategy.models import Strategy
+
+    if action_id is None:
+        return ""
+    return (
+        Strategy.objects.filter(themes__actions=action_id).values_list("slug", flat=True).first()
+        or ""
+    )
 
 
 def pick_indicator() -> int | None:
@@ -491,6 +512,7 @@ def measure(
                 indicator=indicator_id,
                 decision=decision,
                 council_action=council_action_id,
+                risk_strategy=_strategy_of(action_id),
                 **public,
             )
             say(f"  {label} …")
