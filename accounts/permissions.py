@@ -566,3 +566,19 @@ def imports_of(user, records):
     """The imports a person may see and confirm: any, for those who may import (the
     coordinator and administrators share the work); for anyone else none ("not found")."""
     return records if can_import_plan(user) else records.none()
+
+
+# --- Data protection (issue 15) ---------------------------------------------------------------
+
+
+def can_manage_personal_data(user) -> bool:
+    """Find people, export what is held about them (subject access) and erase them:
+    administrators only."""
+    return is_administrator(user)
+
+
+def check_can_manage_personal_data(user) -> None:
+    if not can_manage_personal_data(user):
+        raise PermissionDenied(
+            "Only an administrator can export or erase what is held about a person."
+        )

@@ -596,3 +596,29 @@ def api_token(user, name: str = "A script") -> str:
     from api.models import ApiToken
 
     return ApiToken.objects.make(user=user, name=name)[1]
+
+
+# --- Data protection (issue 15) ---
+
+
+class SignInRecordFactory(DjangoModelFactory):
+    """A sign-in recorded by django-axes, under the name typed (a username or email address)."""
+
+    class Meta:
+        model = "axes.AccessLog"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    ip_address = "198.51.100.7"
+    user_agent = "Mozilla/5.0"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+    attempt_time = factory.LazyFunction(timezone.now)
+
+
+class FailedSignInFactory(SignInRecordFactory):
+    """A failed sign-in attempt kept by django-axes."""
+
+    class Meta:
+        model = "axes.AccessFailureLog"
+
+    locked_out = False

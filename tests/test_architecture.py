@@ -28,6 +28,7 @@ LAYERS = {
     "config": 6,  # settings, root URLs and service-wide views: the top
     "benchmarks": 6,  # development only (installed when DEBUG is on)
     "api": 6,  # the REST API and API tokens (issue 14): reads and writes through the services
+    "privacy": 6,  # data protection (issue 15): reads every app's records to export or erase
 }
 
 
