@@ -71,6 +71,7 @@ from indicators.forms import (
     ValueReviewForm,
 )
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
+from privacy.forms import EraseForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
 from tests import helpers
@@ -184,6 +185,7 @@ QUERY_PARAMS = {
     # The update forms take the closed round's record a correction corrects.
     "action_update": ["corrects"],
     "council_action_input": ["corrects"],
+    "privacy_people": ["q", "page"],  # issue 15
 }
 ALL_PARAMS = sorted({p for params in QUERY_PARAMS.values() for p in params})
 
@@ -370,6 +372,8 @@ FORM_PAGES += [
     FormPage(
         "strategy_publish", lambda w: _PublishButton(), lambda w: {"intent": "publish"}, "admin"
     ),
+    # Data protection (issue 15): erasing a person, confirmed by typing a word.
+    FormPage("privacy_erase", lambda w: EraseForm(), lambda w: {"confirm": "erase"}, "admin"),
 ]
 FORM_PAGE = {page.name: page for page in FORM_PAGES}
 ROW: dict = {}
