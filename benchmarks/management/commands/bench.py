@@ -159,6 +159,9 @@ PAGES.append(("api_indicators", "API: indicators (`/api/v1/indicators/`)", "/api
 # The spreadsheet import's upload page (issue 14): the coordinator's, with their recent uploads.
 PAGES.append(("import_plan", "Import the plan (`/import/`), as the coordinator", "/import/"))
 AS_COORDINATOR.add("import_plan")
+# The privacy notice (issue 15): open to everyone, read anonymously.
+PAGES.append(("privacy_notice", "Privacy notice (`/privacy/`), anonymous", "/privacy/"))
+AS_ANONYMOUS.add("privacy_notice")
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
