@@ -226,7 +226,11 @@ def erase(*, person, by) -> Erasure:
     One transaction: all of it, or nothing.
     """
     permissions.check_can_manage_personal_data(by)
-    person = User.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+    person = (
+        User.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=person.pk)
+    )
     check_can_erase(person=person, by=by)
     counts: dict[str, int] = {}
 
