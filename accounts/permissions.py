@@ -652,3 +652,19 @@ def check_can_manage_risk(user, risk) -> None:
             "Only officers of the council unit responsible for this action, and the Forum "
             "coordinator, can change or review its risks."
         )
+
+
+# --- Data protection (issue 15) ---------------------------------------------------------------
+
+
+def can_manage_personal_data(user) -> bool:
+    """Find people, export what is held about them (subject access) and erase them:
+    administrators only."""
+    return is_administrator(user)
+
+
+def check_can_manage_personal_data(user) -> None:
+    if not can_manage_personal_data(user):
+        raise PermissionDenied(
+            "Only an administrator can export or erase what is held about a person."
+        )

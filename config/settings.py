@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "publication",  # the public progress site and open data (issue 14)
     "imports",
     "backups",  # manage.py backup and restore (issue 16)
+    "privacy",  # data protection: the privacy notice, subject access, erasure (issue 15)
 ]
 # The API (issue 14): Django REST framework, personal tokens stored hashed (django-rest-knox),
 # the OpenAPI schema (drf-spectacular) and Swagger UI's files served from here (the sidecar).
@@ -374,6 +375,14 @@ LOGGING = {
 # --- The service --------------------------------------------------------------------
 SERVICE_NAME = "Third Sector Strategy Tracker"
 COUNCIL_NAME = "Harrow Council"
+
+# --- Data protection (issue 15) ---------------------------------------------------------
+# Who people write to about their data (a role address, never a person's), and how long the
+# personal logs are kept before `manage.py apply_retention` deletes them (privacy/retention.py).
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="data.protection@example.org")
+RETENTION_SIGN_IN_DAYS = env.int("RETENTION_SIGN_IN_DAYS", default=365)
+RETENTION_REMINDER_LOG_DAYS = env.int("RETENTION_REMINDER_LOG_DAYS", default=365)
+RETENTION_IMPORT_DAYS = env.int("RETENTION_IMPORT_DAYS", default=90)
 
 # --- The API (issue 14) -------------------------------------------------------------
 # JSON only (the browsable API's pages carry inline scripts the CSP refuses); session sign-in

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("publication.urls")),  # the public site, open data, sitemap (issue 14)
     path("", include("api.urls")),  # the API, its schema and docs, API tokens (issue 14)
     path("", include("imports.urls")),
+    path("", include("privacy.urls")),  # the privacy notice, subject access, erasure (issue 15)
     path("admin/", admin.site.urls),
 ]

@@ -633,6 +633,8 @@ class DecisionPassageFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Faker("sentence")
     paragraph = "2.8.1"
+
+
 # --- The council's duties: equality and social value (issue 15) ---
 
 
@@ -690,6 +692,8 @@ class SocialValueFactory(DjangoModelFactory):
         return duty_services.record_social_value(
             council_action=council_action, expected_version=current.version, **kwargs
         )
+
+
 # --- The risk register (issue 15) ---
 
 
@@ -743,3 +747,29 @@ class RiskReviewFactory(DjangoModelFactory):
 
         risk.refresh_from_db()
         return risk_services.review_risk(risk=risk, expected_version=risk.version, **kwargs)
+
+
+# --- Data protection (issue 15) ---
+
+
+class SignInRecordFactory(DjangoModelFactory):
+    """A sign-in recorded by django-axes, under the name typed (a username or email address)."""
+
+    class Meta:
+        model = "axes.AccessLog"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    ip_address = "198.51.100.7"
+    user_agent = "Mozilla/5.0"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+    attempt_time = factory.LazyFunction(timezone.now)
+
+
+class FailedSignInFactory(SignInRecordFactory):
+    """A failed sign-in attempt kept by django-axes."""
+
+    class Meta:
+        model = "axes.AccessFailureLog"
+
+    locked_out = False

@@ -31,6 +31,7 @@ LAYERS = {
     "benchmarks": 6,  # development only (installed when DEBUG is on)
     "api": 6,  # the REST API and API tokens (issue 14): reads and writes through the services
     "backups": 6,  # manage.py backup and restore (issue 16): the whole database and storage
+    "privacy": 6,  # data protection (issue 15): reads every app's records to export or erase
 }
 
 

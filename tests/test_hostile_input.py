@@ -73,6 +73,7 @@ from indicators.forms import (
     ValueReviewForm,
 )
 from monitoring.forms import ApproveSelectedForm, OpenRoundForm, ReviewForm
+from privacy.forms import EraseForm
 from reports.forms import DownloadRequestForm
 from reports.models import Download
 from risks.forms import ReviewForm as RiskReviewForm
@@ -196,6 +197,7 @@ QUERY_PARAMS = {
     # The risk register (issue 15): its filter, and the action a new risk is for.
     "risk_register": ["status", "rating", "due", "page"],
     "risk_add": ["action"],
+    "privacy_people": ["q", "page"],  # issue 15
 }
 ALL_PARAMS = sorted({p for params in QUERY_PARAMS.values() for p in params})
 
@@ -382,6 +384,8 @@ FORM_PAGES += [
     FormPage(
         "strategy_publish", lambda w: _PublishButton(), lambda w: {"intent": "publish"}, "admin"
     ),
+    # Data protection (issue 15): erasing a person, confirmed by typing a word.
+    FormPage("privacy_erase", lambda w: EraseForm(), lambda w: {"confirm": "erase"}, "admin"),
 ]
 # The council's duties (issue 15): equality impact assessments and social value.
 FORM_PAGES += [

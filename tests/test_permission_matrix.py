@@ -1086,6 +1086,33 @@ MATRIX += [
     ),
 ]
 
+
+# --- Data protection (issue 15) ---
+# Anyone reads the privacy notice; only administrators find people, export what is held about
+# them and erase them (the no-role persona is the one looked up).
+_SOMEONE = {"pk": lambda w: w.personas["no_role"].pk}
+MATRIX += [
+    Row("privacy_notice", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    Row("privacy_people", get=ADMIN_ONLY, post=everyone(NOT_ALLOWED)),
+    *(
+        Row(
+            name,
+            kwargs=lambda w: {k: v(w) for k, v in _SOMEONE.items()},
+            get=ADMIN_ONLY,
+            post=everyone(NOT_ALLOWED),
+        )
+        for name in ("privacy_person", "privacy_export")
+    ),
+    Row(
+        "privacy_erase",
+        kwargs=lambda w: {k: v(w) for k, v in _SOMEONE.items()},
+        get=ADMIN_ONLY,
+        post={**signed_in(FORBIDDEN), "admin": FOUND},
+        data=lambda w: {"confirm": "erase"},
+        may_change={"admin"},
+    ),
+]
+
 # The Django admin is one product area: its permission is the Administrator
 # role, checked by TrackerAdminSite.has_permission for every admin URL. The
 # rows above check it through two representative admin pages.
@@ -1105,6 +1132,7 @@ PRODUCT_APPS = [
     "imports",
     "duties",  # issue 15
     "risks",  # issue 15
+    "privacy",  # issue 15
     "auth",
 ]
 

@@ -204,6 +204,9 @@ PAGES.append(
     )
 )
 AS_COORDINATOR.update({"action_equality", "council_action_equality"})
+# The privacy notice (issue 15): open to everyone, read anonymously.
+PAGES.append(("privacy_notice", "Privacy notice (`/privacy/`), anonymous", "/privacy/"))
+AS_ANONYMOUS.add("privacy_notice")
 PAGE_KEYS = [key for key, _, _ in PAGES]
 
 
