@@ -49,6 +49,10 @@ POLICY: dict[str, tuple[str, str]] = {
     "imports.ImportRecord.uploaded_by": (KEEP, "who imported a spreadsheet: the plan's record"),
     "admin.LogEntry.user": (KEEP, "changes made in the admin: the plan's record"),
     "privacy.Erasure.erased_by": (KEEP, "the administrator who erased someone"),
+    "duties.EqualityAssessment.updated_by": (KEEP, "who recorded an equality impact assessment"),
+    "duties.SocialValue.updated_by": (KEEP, "who recorded the social value considerations"),
+    "risks.Risk.created_by": (KEEP, "who added a risk to the register"),
+    "risks.RiskReview.reviewed_by": (KEEP, "who reviewed a risk: the register's record"),
     # Personal logs and credentials: nothing of the plan, deleted with the person's details.
     "monitoring.ReminderLog.recipient": (DELETE, "reminder emails sent to the person"),
     "discussion.DigestLog.recipient": (DELETE, "discussion digests sent to the person"),
