@@ -83,6 +83,15 @@ HTTP_PAGES = [
         "/plan/",
         HTML_TARGET,
     ),
+    # The risk registers (issue 15): all of them, and the measured strategy's, whose risks and
+    # their reviews grow with the plan's actions.
+    ("risk_registers", "Risk registers (`/risks/`)", "/risks/", HTML_TARGET),
+    (
+        "risk_register",
+        "Risk register (`/strategies/<slug>/risks/`)",
+        "/strategies/{strategy}/risks/",
+        HTML_TARGET,
+    ),
     # The public site (issue 14), loaded without signing in (ANONYMOUS_KEYS).
     (
         "public_strategy",

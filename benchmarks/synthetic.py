@@ -55,6 +55,7 @@ from indicators import standing
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from monitoring.models import MonitoringRound
 from reports import rollups
+from risks.models import Risk, RiskMitigation, RiskReview
 from strategy.models import CorporatePriority, Strategy
 from themes.models import PartnershipExample, Theme
 
@@ -863,6 +864,62 @@ def seed(
         with _keeping_created_at(Comment):
             _stream(Comment, comments(), counts, "comments")
         done("comments")
+
+        # --- Risks (issue 15): one for every 20 strategy actions, one in four at strategy
+        # level, each with two mitigations and a review a quarter for a year, the latest in
+        # the open round for half; scores spread over the matrix, one in ten not yet scored.
+        def risk(n: int) -> Risk:
+            scored = n % 10 != 0
+            likelihood, impact = (rng.randint(1, 5), rng.randint(1, 5)) if scored else (None, None)
+            action = rng.choice(new_actions) if n % 4 else None
+            return Risk(
+                strategy=current,
+                strategy_action=action,
+                reference=f"S{n}",
+                description=text.sentences(2),
+                likelihood=likelihood,
+                impact=impact,
+                score=likelihood * impact if scored else None,
+                owner=rng.choice(organisations),
+                review_date=today + datetime.timedelta(days=rng.randint(-30, 90)),
+                status=rng.choice((Risk.Status.OPEN, Risk.Status.OPEN, Risk.Status.MANAGED)),
+                created_by=coordinator,
+                created_at=now - datetime.timedelta(days=400),
+            )
+
+        risks = _insert(
+            Risk, (risk(n) for n in range(1, max(2, actions // 20) + 1)), counts, "risks"
+        )
+        _insert(
+            RiskMitigation,
+            (
+                RiskMitigation(risk=r, position=position, text=text.sentence())
+                for r in risks
+                for position in (1, 2)
+            ),
+            counts,
+            "risk mitigations",
+        )
+
+        def risk_reviews():
+            for index, r in enumerate(risks):
+                for quarter in range(4):
+                    at = now - datetime.timedelta(days=91 * (3 - quarter) + rng.randint(0, 20))
+                    latest = quarter == 3
+                    yield RiskReview(
+                        risk=r,
+                        round=round_ if latest and index % 2 == 0 else None,
+                        reviewed_by=coordinator,
+                        reviewed_at=at,
+                        likelihood=r.likelihood,
+                        impact=r.impact,
+                        status=r.status,
+                        note=text.sentence(),
+                        next_review_date=r.review_date if latest else at.date(),
+                    )
+
+        _stream(RiskReview, risk_reviews(), counts, "risk reviews")
+        done("risks")
 
         # Fresh statistics, or PostgreSQL plans the UPDATEs below (and the pages) as if the
         # tables were empty: minutes instead of a second at 200,000 updates.

@@ -41,6 +41,7 @@ from tests.factories import (
     CouncilInputFactory,
     DigestLogFactory,
     DownloadFactory,
+    EqualityAssessmentFactory,
     EvidenceFileFactory,
     FailedSignInFactory,
     IndicatorFactory,
@@ -49,7 +50,10 @@ from tests.factories import (
     PasswordResetRequestFactory,
     ProgressUpdateFactory,
     ReminderLogFactory,
+    RiskFactory,
+    RiskReviewFactory,
     SignInRecordFactory,
+    SocialValueFactory,
     UserFactory,
     api_token,
 )
@@ -138,6 +142,28 @@ class Person:
             added_by=user,
             done_on=timezone.localdate(),
         )
+        # The duties they recorded (issue 15): an equality impact assessment, the social value
+        # considerations, and a risk they added and then reviewed.
+        self.assessment = EqualityAssessmentFactory(
+            strategy_action=world.action,
+            changed_by=user,
+            state="done",
+            assessed_on=timezone.localdate(),
+            outcome="positive",
+            summary="Reaches more groups.",
+        )
+        self.social_value = SocialValueFactory(
+            council_action=world.council_action,
+            changed_by=user,
+            wellbeing="More local suppliers.",
+        )
+        self.risk = RiskFactory(
+            strategy=world.action.theme.strategy,
+            strategy_action=world.action,
+            added_by=user,
+            owner=world.partner,
+        )
+        RiskReviewFactory(risk=self.risk, reviewed_by=user, note="Still likely.")
         api_token(user, name="Quarterly script")
         ReminderLogFactory(recipient=user, round=a_round(world))
         DigestLogFactory(recipient=user)
@@ -191,6 +217,10 @@ def reader_urls(world, person, persona) -> list[str]:
         world.action.get_absolute_url(),
         world.council_action.get_absolute_url(),
         person.indicator.get_absolute_url(),
+        reverse("risk", args=[person.risk.pk]),
+        reverse("risk_register", args=[world.action.theme.strategy.slug]),
+        reverse("action_equality", args=[world.action.pk]),
+        reverse("council_action_social_value", args=[world.council_action.pk]),
         reverse("cabinet_report"),
         reverse("cabinet_report_pdf"),
         reverse("export_csv"),
@@ -235,6 +265,10 @@ def test_the_admin_pages_and_history_do_not_name_them(client, world, erased):
         reverse("admin:discussion_comment_history", args=[erased.comment.pk]),
         reverse("admin:indicators_indicatorvalue_history", args=[erased.value.pk]),
         reverse("admin:actions_strategyaction_history", args=[world.action.pk]),
+        reverse("admin:duties_equalityassessment_history", args=[erased.assessment.pk]),
+        reverse("admin:duties_socialvalue_history", args=[erased.social_value.pk]),
+        reverse("admin:risks_risk_change", args=[erased.risk.pk]),
+        reverse("admin:risks_riskreview_changelist"),
         reverse("admin:admin_logentry_changelist")
         if "admin:admin_logentry_changelist" in _names()
         else reverse("admin:index"),
@@ -380,5 +414,9 @@ def test_the_erasure_is_recorded_without_them(world, erased):
         "evidence.EvidenceFile.uploaded_by",
         "knox.AuthToken.user",
         "monitoring.ReminderLog.recipient",
+        "duties.EqualityAssessment.updated_by",
+        "duties.SocialValue.updated_by",
+        "risks.Risk.created_by",
+        "risks.RiskReview.reviewed_by",
     ):
         assert erasure.counts.get(key), key

@@ -54,6 +54,20 @@ def test_seed_creates_the_expected_counts(debug, capsys):
         ).count()
         == Milestone.objects.filter(strategy_action__isnull=False).count()
     )
+    # Risks (issue 15): one for every 20 actions (at least two), each with two mitigations and
+    # four reviews, scored as save() would score them, unless not yet scored.
+    from risks.models import Risk, RiskMitigation, RiskReview
+
+    assert "risks" in out
+    risks = Risk.objects.filter(strategy__slug__startswith="synthetic-")
+    assert risks.count() == 2
+    assert RiskMitigation.objects.filter(risk__in=risks).count() == 4
+    assert RiskReview.objects.filter(risk__in=risks).count() == 8
+    for risk in risks:
+        scored = risk.score
+        risk.save()
+        assert risk.score == scored
+        risk.full_clean()
     # Synthetic Forum members, in that role, wrote the updates.
     authors = User.objects.filter(progressupdates__isnull=False).distinct()
     assert authors.exists()
