@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
+from govuk import fragments
 from govuk.pagination import paginate
 from monitoring.selectors import current_round
 from strategy.models import Strategy
@@ -54,10 +55,26 @@ def registers(request: HttpRequest) -> HttpResponse:
 @permissions.plan_reader_required
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     """A strategy's risk register, filtered by status, rating or due for review, a page at a
-    time, with the counts of its risks."""
+    time, with the counts of its risks. The counts, filter and list are the same for every
+    reader, so they are kept rendered until the plan changes (any change to a risk, its
+    mitigations or reviews, or a round opening or closing, moves it: reports/freshness.py)."""
     strategy = get_object_or_404(Strategy, slug=slug)
-    round_, today = current_round(), timezone.localdate()
     form = RegisterFilterForm(request.GET or None)
+    context = {
+        "strategy": strategy,
+        "form": form,  # for the error summary, above the heading
+        "content": fragments.cached(
+            request, "risk-register", lambda: _register_content(request, strategy, form)
+        ),
+        "can_manage": permissions.can_manage_risks(request.user),
+    }
+    return render(request, "risks/register.html", context)
+
+
+def _register_content(
+    request: HttpRequest, strategy: Strategy, form: RegisterFilterForm
+) -> fragments.Part:
+    round_, today = current_round(), timezone.localdate()
     risks = selectors.register(strategy, round_)
     if form.is_bound and form.is_valid():
         risks = selectors.filtered(risks, round_=round_, **form.cleaned_data)
@@ -73,9 +90,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         "round": round_,
         "today": today,
         "counts": selectors.counts(Risk.objects.filter(strategy=strategy), today, round_),
-        "can_manage": permissions.can_manage_risks(request.user),
     }
-    return render(request, "risks/register.html", context)
+    return fragments.render_part(
+        request, "risks/includes/register_content.html", context, paged.page
+    )
 
 
 @require_safe

@@ -543,6 +543,28 @@ def test_query_counts_stay_flat_with_many_risks(client, world, officer):
     assert many == few
 
 
+def test_the_register_is_kept_rendered_until_a_risk_changes(client, world, officer):
+    """The register's list is the same for every reader, so it is kept rendered; a review, a
+    new risk or a change shows at once, and what a reader may do stays theirs."""
+    strategy = world.action.theme.strategy
+    risk = RiskFactory(strategy=strategy, likelihood=2, impact=2, description="Hall closes")
+    url = reverse("risk_register", args=[strategy.slug])
+    cabinet_client = signed_in(client, world.personas["cabinet"])
+    first = cabinet_client.get(url).content.decode()
+    assert "0 high, 0 medium, 1 low" in first
+    assert "Add a risk" not in first
+    again = queries_for(cabinet_client, url)
+    assert not any("risks_risk" in query["sql"] for query in again)  # served as kept
+
+    RiskReviewFactory(risk=risk, reviewed_by=officer, likelihood=5, impact=4)
+    after = cabinet_client.get(url).content.decode()
+    assert "1 high, 0 medium, 0 low" in after
+    RiskFactory(strategy=strategy, description="Volunteers leave")
+    assert "Volunteers leave" in cabinet_client.get(url).content.decode()
+    # An officer, who may add risks, is offered the button on the same kept list.
+    assert "Add a risk" in signed_in(client, officer).get(url).content.decode()
+
+
 def test_the_review_queue_names_the_risks_due_in_the_round(client, world):
     strategy = world.action.theme.strategy
     coordinator = world.personas["coordinator"]
