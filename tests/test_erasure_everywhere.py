@@ -198,6 +198,7 @@ def erased(client, world, django_capture_on_commit_callbacks):
     assert traces_in(file_text(archived_pdf))
     admin_client = helpers.signed_in(client, world.personas["admin"])
     assert NAME in text_of(admin_client.get(world.action.get_absolute_url()))
+    assert NAME in text_of(admin_client.get(person.risk.get_absolute_url()))  # its reviewer
 
     # Files are deleted once the erasure commits.
     with django_capture_on_commit_callbacks(execute=True):
